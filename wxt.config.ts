@@ -1,0 +1,25 @@
+import preact from '@preact/preset-vite';
+import { defineConfig } from 'wxt';
+
+// The e2e build (WXT_TEST_BUILD=1) may reach the fixture pages on 127.0.0.1/localhost
+// without a permission prompt; the production build asks for no host permission up front.
+const testBuild = process.env.WXT_TEST_BUILD === '1';
+
+export default defineConfig({
+  modules: ['@wxt-dev/webextension-polyfill'],
+  webExt: { disabled: true },
+  vite: () => ({ plugins: [preact()] }),
+  manifest: ({ browser }) => ({
+    name: 'Incident Mover',
+    description: 'Move security alerts between incidents, with a comment, an activity log and undo.',
+    permissions: ['storage', 'unlimitedStorage', 'scripting', 'alarms', 'identity', 'activeTab', ...(browser === 'firefox' ? [] : ['sidePanel'])],
+    optional_host_permissions: ['https://*/*', 'http://*/*'],
+    host_permissions: testBuild ? ['http://127.0.0.1/*', 'http://localhost/*'] : [],
+    action: { default_title: 'Incident Mover' },
+    web_accessible_resources: [{ resources: ['flyout.html'], matches: ['<all_urls>'] }],
+    ...(browser === 'firefox'
+      ? { browser_specific_settings: { gecko: { id: 'incident-mover@example.org' } } }
+      : {}),
+  }),
+  zip: { excludeSources: ['**/*.log', '.output/**', '.output-test/**', 'bench/results/**', 'test-results/**'] },
+});
