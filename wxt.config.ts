@@ -7,6 +7,7 @@ const testBuild = process.env.WXT_TEST_BUILD === '1';
 
 export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
+  outDir: testBuild ? '.output-test' : '.output',
   webExt: { disabled: true },
   vite: () => ({ plugins: [preact()] }),
   manifest: ({ browser }) => ({

@@ -130,11 +130,15 @@ export class MoverError extends Error {
   }
 }
 
-/** Port protocol for imports (files can be large: sent in chunks, written in one transaction). */
+/**
+ * Port protocol for long writes with progress: imports (files can be large: sent in chunks, written in one
+ * transaction) and sample data.
+ */
 export const IMPORT_PORT = 'import';
 export const importPortMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('chunk'), text: z.string().max(16 * 1024 * 1024) }),
   z.object({ type: z.literal('end'), fileName: z.string().max(500).optional() }),
+  z.object({ type: z.literal('sample'), size: sampleSize.optional() }),
 ]);
 export type ImportPortMessage = z.infer<typeof importPortMessage>;
 export type ImportProgress =

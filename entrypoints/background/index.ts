@@ -1,1 +1,37 @@
-export default defineBackground(() => {});
+import { browser } from 'wxt/browser';
+import { MoverDB } from '@/lib/db';
+import { createImportSession } from '@/lib/import-session';
+import { IMPORT_PORT } from '@/lib/protocol';
+import { createRouter, senderKind } from '@/lib/router';
+import { readProfile } from '@/lib/settings';
+
+// Wiring only: listeners are registered synchronously, before any await; logic lives in lib/.
+export default defineBackground(() => {
+  const db = new MoverDB();
+  const extensionOrigin = browser.runtime.getURL('/');
+  const deps = {
+    db,
+    extensionId: browser.runtime.id,
+    extensionOrigin,
+    getProfile: readProfile,
+    now: () => new Date().toISOString(),
+    newToken: () => crypto.randomUUID(),
+    session: {
+      get: async (key: string) => (await browser.storage.session.get(key))[key],
+      set: (key: string, value: unknown) => browser.storage.session.set({ [key]: value }),
+    },
+  };
+  const handle = createRouter(deps);
+
+  browser.runtime.onMessage.addListener((message, sender) => handle(message, sender));
+
+  browser.runtime.onConnect.addListener((port) => {
+    if (port.name !== IMPORT_PORT || senderKind(port.sender ?? {}, deps) !== 'extension') {
+      port.disconnect();
+      return;
+    }
+    const receive = createImportSession({ db, now: deps.now, post: (msg) => port.postMessage(msg) });
+    port.onMessage.addListener((msg) => void receive(msg));
+  });
+
+});

@@ -1,0 +1,72 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { type BrowserContext, test as base, chromium, expect, type Page } from '@playwright/test';
+
+export const EXTENSION_PATH = resolve(process.env.EXTENSION_PATH ?? '.output-test/chrome-mv3');
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export async function launchWithExtension(extensionPath = EXTENSION_PATH) {
+  const profile = mkdtempSync(join(tmpdir(), 'incident-mover-e2e-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM ?? process.env.CHROME_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    ignoreDefaultArgs: ['--disable-extensions'],
+    args: ['--headless=new', ...CHROMIUM_ARGS, `--disable-extensions-except=${extensionPath}`, `--load-extension=${extensionPath}`],
+  });
+  const sw = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+  const extensionId = new URL(sw.url()).host;
+  return {
+    context,
+    extensionId,
+    close: async () => {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+interface Fixtures {
+  context: BrowserContext;
+  extensionId: string;
+  /** Opens an extension page (`sidepanel.html#/incidents`) as an ordinary tab. */
+  openExtensionPage(path: string): Promise<Page>;
+}
+
+export const test = base.extend<Fixtures>({
+  // biome-ignore lint/correctness/noEmptyPattern: Playwright fixtures take their dependencies by destructuring.
+  context: async ({}, use) => {
+    const launched = await launchWithExtension();
+    (launched.context as BrowserContext & { extensionId?: string }).extensionId = launched.extensionId;
+    await use(launched.context);
+    await launched.close();
+  },
+  extensionId: async ({ context }, use) => {
+    await use((context as BrowserContext & { extensionId?: string }).extensionId!);
+  },
+  openExtensionPage: async ({ context, extensionId }, use) => {
+    await use(async (path: string) => {
+      const page = await context.newPage();
+      page.on('pageerror', (e) => console.error(`[page error] ${path}: ${e.message}`));
+      await page.goto(`chrome-extension://${extensionId}/${path}`);
+      return page;
+    });
+  },
+});
+
+/** Loads the sample tenant through the empty state, as a new analyst would. */
+export async function loadSampleData(page: Page) {
+  await page.getByRole('button', { name: 'Load sample data' }).click();
+  await expect(page.getByRole('table', { name: 'Incidents' })).toBeVisible({ timeout: 30_000 });
+}
+
+export { expect };
