@@ -1,0 +1,387 @@
+/**
+ * Site adapters: how to find alert rows on a web page that lists alerts, and how to read each row's alert id
+ * (DESIGN.md §5). Pure: the DOM to read is passed in; nothing here touches `browser.*`.
+ *
+ * Everything read from a page is hostile: ids are checked against the model's alert id rule, text is only
+ * ever matched, never rendered, and regular expressions run over bounded text.
+ */
+import { z } from 'zod';
+import { matchesUrl, originOf, parseMatchPattern } from './match-pattern';
+import { alertId } from './model';
+
+export { matchesUrl, originOf };
+
+/** Page text fed to an adapter's regular expression is cut here, so a huge row can't stall the page. */
+export const MAX_MATCHED_TEXT = 2_000;
+/** Rows beyond this many per scan are ignored (a page showing more is not a queue a person reads). */
+export const MAX_ROWS = 5_000;
+
+const ATTRIBUTE_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
+export const idFromSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('attribute'),
+    name: z
+      .string()
+      .trim()
+      .min(1, 'The alert ID attribute is empty.')
+      .max(100, 'The alert ID attribute is longer than 100 characters.')
+      .regex(ATTRIBUTE_NAME, 'The alert ID attribute must be an attribute name, like data-alert-id.'),
+  }),
+  z.object({
+    kind: z.literal('text'),
+    pattern: z
+      .string()
+      .min(1, 'The alert ID pattern is empty.')
+      .max(500, 'The alert ID pattern is too long.'),
+  }),
+  z.object({
+    kind: z.literal('href'),
+    linkSelector: z.string().trim().max(1_000, 'The link selector is too long.').optional(),
+    pattern: z
+      .string()
+      .min(1, 'The alert ID pattern is empty.')
+      .max(500, 'The alert ID pattern is too long.'),
+  }),
+]);
+export type IdFrom = z.infer<typeof idFromSchema>;
+
+export const siteAdapterSchema = z.object({
+  id: z.string().trim().min(1, 'The site has no id.').max(100, 'The site id is too long.'),
+  name: z.string().trim().min(1, 'Give the site a name.').max(200, 'The name is longer than 200 characters.'),
+  description: z.string().max(1_000).optional(),
+  enabled: z.boolean(),
+  /** A Chrome match pattern, like `https://portal.example.com/*`. */
+  urlPattern: z
+    .string()
+    .trim()
+    .min(1, 'The URL pattern is empty.')
+    .max(2_000, 'The URL pattern is too long.'),
+  /** CSS selector of one alert row. */
+  rowSelector: z
+    .string()
+    .trim()
+    .min(1, 'The alert row selector is empty.')
+    .max(1_000, 'The row selector is too long.'),
+  idFrom: idFromSchema,
+  /** Selector, relative to a row, of the page's own selection checkbox (default `input[type=checkbox]`). */
+  selectionCheckboxSelector: z.string().trim().max(1_000, 'The checkbox selector is too long.').optional(),
+  builtIn: z.boolean().optional(),
+});
+export type SiteAdapter = z.infer<typeof siteAdapterSchema>;
+
+export const DEFAULT_SELECTION_SELECTOR = 'input[type="checkbox"], [role="checkbox"]';
+
+/** Any element carrying `data-alert-id`, on the pages where the user enabled the extension. */
+export const MICROFORMAT_ADAPTER: SiteAdapter = {
+  id: 'builtin:microformat',
+  name: 'Alert rows marked with data-alert-id',
+  description:
+    'Adds buttons to any element with a data-alert-id attribute, on the sites you allow. Suits in-house dashboards.',
+  enabled: true,
+  // The content script only runs on the sites the user granted, so "every page" means "every allowed page".
+  urlPattern: '*://*/*',
+  rowSelector: '[data-alert-id]',
+  idFrom: { kind: 'attribute', name: 'data-alert-id' },
+  builtIn: true,
+};
+
+/**
+ * The Microsoft Defender portal's alert and incident queues. Best effort: the portal's markup is not a public
+ * contract; this looks for grid rows holding a link to `/alerts/<id>`.
+ */
+export const DEFENDER_ADAPTER: SiteAdapter = {
+  id: 'builtin:defender',
+  name: 'Microsoft Defender portal (best effort)',
+  description:
+    'Rows of the Defender portal queues that link to an alert (/alerts/<id>). The portal changes without notice: if the buttons stop appearing, add your own site.',
+  enabled: true,
+  urlPattern: 'https://security.microsoft.com/*',
+  rowSelector: '[role="row"]',
+  idFrom: { kind: 'href', linkSelector: 'a[href*="/alerts/"]', pattern: '/alerts/([A-Za-z0-9_.:=+-]+)' },
+  selectionCheckboxSelector: '[role="checkbox"], input[type="checkbox"]',
+  builtIn: true,
+};
+
+export const BUILT_IN_ADAPTERS: readonly SiteAdapter[] = [MICROFORMAT_ADAPTER, DEFENDER_ADAPTER];
+
+export type SelectorCheck = (selector: string) => boolean;
+
+/** Checks a CSS selector with the DOM when there is one (not in a service worker: then every selector passes). */
+export const defaultSelectorCheck: SelectorCheck = (selector) => {
+  const doc = (globalThis as { document?: Document }).document;
+  if (!doc) return true;
+  try {
+    doc.createDocumentFragment().querySelector(selector);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+function compilePattern(source: string): { ok: true; re: RegExp } | { ok: false; problem: string } {
+  let re: RegExp;
+  try {
+    re = new RegExp(source);
+  } catch (e) {
+    const why =
+      e instanceof Error ? e.message.replace(/^Invalid regular expression: /, '') : 'it does not compile';
+    return {
+      ok: false,
+      problem: `The alert ID pattern is not a valid regular expression (${why.slice(0, 200)}).`,
+    };
+  }
+  // A capture group is one that matches the empty string too: count groups by matching against nothing.
+  const groups = new RegExp(`${source}|`).exec('')?.length ?? 1;
+  if (groups < 2) {
+    return {
+      ok: false,
+      problem: 'The alert ID pattern needs one capture group around the id, like /alerts/([A-Za-z0-9]+).',
+    };
+  }
+  return { ok: true, re };
+}
+
+const FIELD_LABELS: Record<string, string> = {
+  id: 'site id',
+  name: 'site name',
+  enabled: 'on/off switch',
+  urlPattern: 'URL pattern',
+  rowSelector: 'alert row selector',
+  idFrom: 'way to read the alert ID',
+  'idFrom.kind': 'way to read the alert ID',
+  'idFrom.name': 'alert ID attribute',
+  'idFrom.pattern': 'alert ID pattern',
+  'idFrom.linkSelector': 'link selector',
+  selectionCheckboxSelector: 'selection checkbox selector',
+};
+
+export type AdapterValidation = { ok: true; adapter: SiteAdapter } | { ok: false; problems: string[] };
+
+/**
+ * Validates a site adapter from the options form or storage. Every problem is reported as a sentence
+ * (all of them, not the first); nothing throws.
+ */
+export function validateAdapter(
+  input: unknown,
+  isValidSelector: SelectorCheck = defaultSelectorCheck,
+): AdapterValidation {
+  const parsed = siteAdapterSchema.safeParse(input);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      if (issue.code === 'invalid_type' || issue.code === 'invalid_union') {
+        const key = issue.path.map(String).join('.');
+        return `The ${FIELD_LABELS[key] ?? (key || 'site')} is missing or has the wrong type.`;
+      }
+      return issue.message;
+    });
+    return { ok: false, problems: [...new Set(problems)] };
+  }
+  const adapter = parsed.data;
+  const problems: string[] = [];
+  const pattern = parseMatchPattern(adapter.urlPattern);
+  if (!pattern.ok) problems.push(pattern.problem);
+  if (!isValidSelector(adapter.rowSelector)) {
+    problems.push(
+      `The alert row selector "${adapter.rowSelector.slice(0, 100)}" is not a valid CSS selector.`,
+    );
+  }
+  if (adapter.selectionCheckboxSelector && !isValidSelector(adapter.selectionCheckboxSelector)) {
+    problems.push(
+      `The selection checkbox selector "${adapter.selectionCheckboxSelector.slice(0, 100)}" is not a valid CSS selector.`,
+    );
+  }
+  if (
+    adapter.idFrom.kind === 'href' &&
+    adapter.idFrom.linkSelector &&
+    !isValidSelector(adapter.idFrom.linkSelector)
+  ) {
+    problems.push(
+      `The link selector "${adapter.idFrom.linkSelector.slice(0, 100)}" is not a valid CSS selector.`,
+    );
+  }
+  if (adapter.idFrom.kind !== 'attribute') {
+    const compiled = compilePattern(adapter.idFrom.pattern);
+    if (!compiled.ok) problems.push(compiled.problem);
+  }
+  return problems.length ? { ok: false, problems } : { ok: true, adapter };
+}
+
+/**
+ * The adapters in effect: the built-ins (a stored copy of a built-in may only switch it on or off, so that
+ * built-ins improve with updates), then the user's valid stored adapters. Invalid stored entries are dropped.
+ */
+export function effectiveAdapters(
+  stored: unknown,
+  isValidSelector: SelectorCheck = defaultSelectorCheck,
+): SiteAdapter[] {
+  const list = Array.isArray(stored) ? stored : [];
+  const builtInEnabled = new Map<string, boolean>();
+  const custom: SiteAdapter[] = [];
+  const seen = new Set<string>();
+  for (const entry of list) {
+    const entryId = (entry as { id?: unknown } | null)?.id;
+    const builtIn = BUILT_IN_ADAPTERS.find((b) => b.id === entryId);
+    if (builtIn) {
+      const enabled = (entry as { enabled?: unknown }).enabled;
+      if (typeof enabled === 'boolean') builtInEnabled.set(builtIn.id, enabled);
+      continue;
+    }
+    const checked = validateAdapter(entry, isValidSelector);
+    if (checked.ok && !seen.has(checked.adapter.id)) {
+      seen.add(checked.adapter.id);
+      custom.push({ ...checked.adapter, builtIn: false });
+    }
+  }
+  const builtIns = BUILT_IN_ADAPTERS.map((b) => ({ ...b, enabled: builtInEnabled.get(b.id) ?? b.enabled }));
+  return [...builtIns, ...custom];
+}
+
+/** Enabled adapters whose URL pattern names `url`. */
+export function adaptersForUrl(adapters: readonly SiteAdapter[], url: string): SiteAdapter[] {
+  return adapters.filter((a) => a.enabled && matchesUrl(a.urlPattern, url));
+}
+
+export interface AlertRow {
+  row: Element;
+  alertId: string;
+}
+
+export interface AlertRowScan {
+  rows: AlertRow[];
+  /** Rows the selector matched whose alert id could not be read (a sign the selector stopped matching). */
+  skipped: number;
+  /** The row selector itself is broken (never thrown). */
+  problem?: string;
+}
+
+/** Compiled regular expressions, by source (an adapter's pattern is compiled once, not per row). */
+const patternCache = new Map<string, RegExp | null>();
+function cachedPattern(source: string): RegExp | null {
+  let re = patternCache.get(source);
+  if (re === undefined) {
+    const compiled = compilePattern(source);
+    re = compiled.ok ? compiled.re : null;
+    if (patternCache.size > 100) patternCache.clear();
+    patternCache.set(source, re);
+  }
+  return re;
+}
+
+function validId(candidate: string | null | undefined): string | undefined {
+  if (candidate == null) return undefined;
+  const parsed = alertId.safeParse(candidate.trim());
+  return parsed.success ? parsed.data : undefined;
+}
+
+function capture(re: RegExp, text: string): string | undefined {
+  const m = re.exec(text.slice(0, MAX_MATCHED_TEXT));
+  return m?.[1];
+}
+
+function decode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+function safeQueryAll(root: ParentNode, selector: string): Element[] {
+  try {
+    return Array.from(root.querySelectorAll(selector));
+  } catch {
+    return [];
+  }
+}
+
+/** The alert id a row carries, per the adapter; undefined if there is none or it isn't a valid alert id. */
+export function readAlertId(row: Element, adapter: SiteAdapter): string | undefined {
+  const from = adapter.idFrom;
+  switch (from.kind) {
+    case 'attribute': {
+      if (!ATTRIBUTE_NAME.test(from.name)) return undefined;
+      const holder = row.hasAttribute(from.name) ? row : row.querySelector(`[${from.name}]`);
+      return validId(holder?.getAttribute(from.name));
+    }
+    case 'text': {
+      const re = cachedPattern(from.pattern);
+      const found = re ? capture(re, row.textContent ?? '') : undefined;
+      return validId(found);
+    }
+    case 'href': {
+      const re = cachedPattern(from.pattern);
+      if (!re) return undefined;
+      const links = safeQueryAll(row, from.linkSelector || 'a[href]');
+      if (row.matches('a[href]') && !from.linkSelector) links.unshift(row);
+      for (const link of links) {
+        const raw = link.getAttribute('href');
+        if (!raw) continue;
+        let href = raw;
+        try {
+          const url = new URL(raw, row.ownerDocument?.baseURI);
+          // Only web links: `javascript:` and friends are page tricks, not alert links.
+          if (url.protocol !== 'http:' && url.protocol !== 'https:') continue;
+          href = url.href;
+        } catch {
+          continue;
+        }
+        const found = capture(re, href);
+        const id = found === undefined ? undefined : validId(decode(found));
+        if (id) return id;
+      }
+      return undefined;
+    }
+  }
+}
+
+/**
+ * Finds the adapter's alert rows under `root`, in document order, with their ids. Rows nested inside another
+ * matched row are the same row (only the outermost counts); rows without a readable id are skipped and counted.
+ */
+export function scanAlertRows(root: ParentNode, adapter: SiteAdapter): AlertRowScan {
+  let candidates: Element[];
+  try {
+    candidates = Array.from(root.querySelectorAll(adapter.rowSelector));
+  } catch {
+    return {
+      rows: [],
+      skipped: 0,
+      problem: `The alert row selector "${adapter.rowSelector.slice(0, 100)}" is not valid.`,
+    };
+  }
+  const rows: AlertRow[] = [];
+  let skipped = 0;
+  let outer: Element | undefined;
+  for (const row of candidates) {
+    if (outer?.contains(row)) continue;
+    outer = row;
+    if (rows.length >= MAX_ROWS) break;
+    const id = readAlertId(row, adapter);
+    if (id) rows.push({ row, alertId: id });
+    else skipped++;
+  }
+  return { rows, skipped };
+}
+
+/** The adapter's alert rows under `root` with their ids (see `scanAlertRows` for the count of skipped rows). */
+export function findAlertRows(root: ParentNode, adapter: SiteAdapter): AlertRow[] {
+  return scanAlertRows(root, adapter).rows;
+}
+
+/** Whether the page marks this row as selected: its checkbox is checked (native or ARIA) or the row is aria-selected. */
+export function isRowSelected(row: Element, adapter: SiteAdapter): boolean {
+  if (row.getAttribute('aria-selected') === 'true') return true;
+  const boxes = safeQueryAll(row, adapter.selectionCheckboxSelector || DEFAULT_SELECTION_SELECTOR);
+  return boxes.some(
+    (box) =>
+      (box as HTMLInputElement).checked === true ||
+      box.getAttribute('aria-checked') === 'true' ||
+      box.getAttribute('aria-selected') === 'true',
+  );
+}
+
+/** The rows the page shows as selected. */
+export function selectedRows<T extends AlertRow>(rows: readonly T[], adapter: SiteAdapter): T[] {
+  return rows.filter((r) => isRowSelected(r.row, adapter));
+}
