@@ -108,6 +108,17 @@ async function allocateIncidentId(db: MoverDB): Promise<string> {
   return String(next);
 }
 
+/**
+ * The alerts of these incidents, through the incidentId index. One `equals` query per incident: Dexie's
+ * `anyOf` walks a cursor (about 50 times slower than these getAll queries on 2,000 alerts).
+ */
+async function alertsOf(db: MoverDB, incidentIds: readonly string[]): Promise<Alert[]> {
+  const lists = await Promise.all(
+    incidentIds.map((id) => db.alerts.where('incidentId').equals(id).toArray()),
+  );
+  return lists.flat();
+}
+
 function groupByIncident(alerts: readonly Alert[]): Map<string, Alert[]> {
   const out = new Map<string, Alert[]>();
   for (const a of alerts) {
@@ -194,7 +205,7 @@ export async function moveAlerts(db: MoverDB, input: MoveRequest, ctx: MoveConte
 
     // Current members of every touched incident, through the incidentId index (read before any write).
     const touchedIds = target ? [target.id, ...sourceIds] : sourceIds;
-    const members = groupByIncident(await db.alerts.where('incidentId').anyOf(touchedIds).toArray());
+    const members = groupByIncident(await alertsOf(db, touchedIds));
     const emptied = new Set(emptiedSourceIds(moving, (id) => members.get(id)?.length ?? 0));
 
     const destinationId = target?.id ?? (await allocateIncidentId(db));
@@ -370,7 +381,7 @@ export async function undoMove(db: MoverDB, token: string, ctx: MoveContext): Pr
   return db.transaction('rw', moveTables(db), async () => {
     const { record, alerts, incidents } = await loadUndo(db, token, ctx.profile);
     const touchedIds = incidents.map((i) => i.id);
-    const members = groupByIncident(await db.alerts.where('incidentId').anyOf(touchedIds).toArray());
+    const members = groupByIncident(await alertsOf(db, touchedIds));
 
     const backTo = new Map(record.alerts.map((r) => [r.alertId, r.fromIncidentId]));
     const moved = alerts.map((a) => ({
