@@ -1,0 +1,549 @@
+/**
+ * A stand-in for Microsoft Graph security v1.0 and Microsoft Entra ID's token endpoints, on 127.0.0.1,
+ * implementing the documented request and response shapes the connector uses:
+ * - GET  /{tenant}/oauth2/v2.0/authorize  (auto-approves: redirects with a code bound to the PKCE challenge)
+ * - POST /{tenant}/oauth2/v2.0/token      (authorization_code with code_verifier; refresh_token)
+ * - GET  /v1.0/security/incidents         ($expand=alerts, $top, $filter=lastUpdateDateTime ge …, @odata.nextLink)
+ * - GET  /v1.0/security/alerts_v2/{id}
+ * - POST /v1.0/security/alerts_v2/moveAlerts           ({ alertIds, incidentId|null, alertComment, newCorrelationReasons } → { targetIncidentId })
+ * - POST /v1.0/security/incidents/mergeIncidents       ({ incidentIds, incidentComment, mergeReasons } → { targetIncidentId })
+ * - POST /v1.0/security/incidents/{id}/comments        ({ comment } → the incident's comments)
+ * Errors use Graph's `{ error: { code, message } }`. Tests inject failures (429 with Retry-After, 403,
+ * 5xx), hold a response (to stop a worker while a request is in flight) and read the request log.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface FakeAlert {
+  id: string;
+  incidentId: string;
+  title: string;
+  severity: string;
+  status: string;
+  category?: string;
+  serviceSource?: string;
+  createdDateTime: string;
+  lastUpdateDateTime: string;
+  evidence?: Record<string, unknown>[];
+  [key: string]: unknown;
+}
+
+export interface FakeIncident {
+  id: string;
+  displayName: string;
+  status: string;
+  severity: string;
+  createdDateTime: string;
+  lastUpdateDateTime: string;
+  redirectIncidentId?: string | null;
+  comments?: { comment: string; createdByDisplayName: string; createdDateTime: string }[];
+  [key: string]: unknown;
+}
+
+export interface LoggedRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  body: unknown;
+  clientRequestId?: string;
+  status: number;
+}
+
+interface Fault {
+  method?: string;
+  path: RegExp;
+  /** Matched against the query string too, e.g. /skiptoken=2/ for page 2. */
+  search?: RegExp;
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+  times: number;
+}
+
+interface Hold {
+  method?: string;
+  path: RegExp;
+  received: () => void;
+  released: Promise<void>;
+}
+
+const BASE_TIME = Date.parse('2026-11-01T08:00:00Z');
+
+/** A small tenant: `incidents` incidents with `alertsPer` alerts each (ids 1001…, alerts da…). */
+export function makeTenant(
+  incidents: number,
+  alertsPer = 2,
+): { incidents: FakeIncident[]; alerts: FakeAlert[] } {
+  const out = { incidents: [] as FakeIncident[], alerts: [] as FakeAlert[] };
+  const categories = ['InitialAccess', 'Execution', 'CredentialAccess', 'LateralMovement'];
+  for (let i = 0; i < incidents; i++) {
+    const id = String(1001 + i);
+    const at = new Date(BASE_TIME + i * 60_000).toISOString();
+    out.incidents.push({
+      id,
+      displayName: `Incident ${id} on host-${i}`,
+      status: 'active',
+      severity: i % 2 ? 'high' : 'medium',
+      createdDateTime: at,
+      lastUpdateDateTime: at,
+      assignedTo: null,
+      classification: 'unknown',
+      determination: 'unknown',
+      customTags: [],
+      systemTags: [],
+      redirectIncidentId: null,
+    });
+    for (let j = 0; j < alertsPer; j++) {
+      out.alerts.push({
+        id: `da6385${i}_${j}`,
+        incidentId: id,
+        title: `Suspicious activity ${i}.${j}`,
+        severity: j === 0 && i % 2 ? 'high' : 'medium',
+        status: 'new',
+        category: categories[(i + j) % categories.length],
+        serviceSource: 'microsoftDefenderForEndpoint',
+        detectionSource: 'antivirus',
+        createdDateTime: at,
+        lastUpdateDateTime: at,
+        evidence: [
+          {
+            '@odata.type': '#microsoft.graph.security.deviceEvidence',
+            deviceDnsName: `host-${i}.contoso.com`,
+            rbacGroupName: 'Servers',
+          },
+        ],
+      });
+    }
+  }
+  return out;
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+const b64url = (buf: Buffer) =>
+  buf.toString('base64').replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+
+export interface FakeGraphOptions {
+  incidents?: FakeIncident[];
+  alerts?: FakeAlert[];
+  /** Largest page the server returns, whatever `$top` asks (default 50). */
+  maxPageSize?: number;
+  /** Access token lifetime in seconds (default 3600). */
+  tokenLifetime?: number;
+}
+
+export async function startFakeGraphServer(opts: FakeGraphOptions = {}) {
+  const incidents = new Map<string, FakeIncident>(
+    (opts.incidents ?? []).map((i) => [i.id, structuredClone(i)]),
+  );
+  const alerts = new Map<string, FakeAlert>((opts.alerts ?? []).map((a) => [a.id, structuredClone(a)]));
+  const codes = new Map<string, { challenge: string; clientId: string; redirectUri: string }>();
+  const accessTokens = new Set<string>();
+  const refreshTokens = new Set<string>();
+  const requests: LoggedRequest[] = [];
+  const faults: Fault[] = [];
+  const holds: Hold[] = [];
+  const forbiddenAlerts = new Set<string>();
+  let clock =
+    Math.max(BASE_TIME, ...[...incidents.values()].map((i) => Date.parse(i.lastUpdateDateTime))) + 3_600_000;
+  const tick = () => {
+    clock += 1000;
+    return new Date(clock).toISOString().replace('.000Z', '.1234567Z');
+  };
+  let maxPage = opts.maxPageSize ?? 50;
+
+  const send = (
+    res: ServerResponse,
+    status: number,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) => {
+    res.writeHead(status, {
+      'Content-Type': 'application/json',
+      'Access-Control-Allow-Origin': '*',
+      ...headers,
+    });
+    res.end(body === undefined ? '' : JSON.stringify(body));
+  };
+  const withAlerts = (i: FakeIncident) => ({
+    ...i,
+    alerts: [...alerts.values()].filter((a) => a.incidentId === i.id),
+  });
+
+  const touch = (ids: Iterable<string>, at: string) => {
+    for (const id of ids) {
+      const inc = incidents.get(id);
+      if (inc) inc.lastUpdateDateTime = at;
+    }
+  };
+
+  function newIncidentId(): string {
+    return String(Math.max(1000, ...[...incidents.keys()].map(Number).filter(Number.isFinite)) + 1);
+  }
+
+  /** The documented effect of moveAlerts; returns [status, body]. */
+  function moveAlerts(body: Record<string, unknown>): [number, unknown] {
+    const ids = body.alertIds as string[];
+    if (!Array.isArray(ids) || !ids.length || !ids.every((x) => typeof x === 'string')) {
+      return [400, { error: { code: 'BadRequest', message: 'alertIds is required.' } }];
+    }
+    const missing = ids.filter((id) => !alerts.has(id));
+    if (missing.length)
+      return [404, { error: { code: 'NotFound', message: `Alert ${missing[0]} was not found.` } }];
+    const forbidden = ids.filter((id) => forbiddenAlerts.has(id));
+    if (forbidden.length) {
+      return [
+        403,
+        { error: { code: 'Forbidden', message: `Insufficient privileges to update alert ${forbidden[0]}.` } },
+      ];
+    }
+    const at = tick();
+    const asked = body.incidentId;
+    if (asked !== null && asked !== undefined && typeof asked !== 'string') {
+      return [400, { error: { code: 'BadRequest', message: 'incidentId must be a string or null.' } }];
+    }
+    let target: string;
+    if (typeof asked === 'string') {
+      target = asked;
+      const inc = incidents.get(target);
+      if (!inc) return [404, { error: { code: 'NotFound', message: `Incident ${target} was not found.` } }];
+      if (inc.status === 'redirected')
+        return [409, { error: { code: 'Conflict', message: `Incident ${target} was merged.` } }];
+    } else {
+      target = newIncidentId();
+      const first = alerts.get(ids[0] as string)!;
+      incidents.set(target, {
+        id: target,
+        displayName: first.title,
+        status: 'active',
+        severity: first.severity,
+        createdDateTime: at,
+        lastUpdateDateTime: at,
+        redirectIncidentId: null,
+      });
+    }
+    const sources = new Set<string>();
+    for (const id of ids as string[]) {
+      const a = alerts.get(id)!;
+      if (a.incidentId !== target) {
+        sources.add(a.incidentId);
+        a.incidentId = target;
+        a.lastUpdateDateTime = at;
+      }
+    }
+    touch([target, ...sources], at);
+    const inc = incidents.get(target)!;
+    if (typeof body.alertComment === 'string' && body.alertComment) {
+      inc.comments = [
+        ...(inc.comments ?? []),
+        { comment: body.alertComment, createdByDisplayName: 'API', createdDateTime: at },
+      ];
+    }
+    return [
+      200,
+      {
+        '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#microsoft.graph.security.mergeResponse',
+        targetIncidentId: target,
+      },
+    ];
+  }
+
+  function mergeIncidents(body: Record<string, unknown>): [number, unknown] {
+    const ids = body.incidentIds;
+    if (!Array.isArray(ids) || ids.length < 2) {
+      return [400, { error: { code: 'BadRequest', message: 'incidentIds needs at least two incidents.' } }];
+    }
+    const missing = ids.filter((id) => typeof id !== 'string' || !incidents.has(id));
+    if (missing.length)
+      return [404, { error: { code: 'NotFound', message: `Incident ${missing[0]} was not found.` } }];
+    const at = tick();
+    const [target, ...rest] = ids as string[];
+    for (const id of rest) {
+      for (const a of alerts.values())
+        if (a.incidentId === id) Object.assign(a, { incidentId: target, lastUpdateDateTime: at });
+      Object.assign(incidents.get(id)!, {
+        status: 'redirected',
+        redirectIncidentId: target,
+        lastUpdateDateTime: at,
+      });
+    }
+    touch([target!], at);
+    return [200, { targetIncidentId: target }];
+  }
+
+  function listIncidents(url: URL, base: string): unknown {
+    const top = Math.min(Number(url.searchParams.get('$top') ?? maxPage) || maxPage, maxPage);
+    const skip = Number(url.searchParams.get('$skiptoken') ?? 0) || 0;
+    const filter = url.searchParams.get('$filter');
+    let list = [...incidents.values()].sort((a, b) => Number(a.id) - Number(b.id));
+    if (filter) {
+      const m = /^lastUpdateDateTime ge (\S+)$/.exec(filter);
+      if (!m) throw Object.assign(new Error(`Unsupported $filter: ${filter}`), { status: 400 });
+      const since = Date.parse(m[1]!);
+      list = list.filter((i) => Date.parse(i.lastUpdateDateTime) >= since);
+    }
+    const expand = url.searchParams.get('$expand') === 'alerts';
+    const page = list.slice(skip, skip + top).map((i) => {
+      const { comments: _c, ...rest } = expand ? withAlerts(i) : { ...i };
+      return rest;
+    });
+    const out: Record<string, unknown> = {
+      '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#security/incidents(alerts())',
+      value: page,
+    };
+    if (skip + top < list.length) {
+      const next = new URL(`${base}/v1.0/security/incidents`);
+      for (const [k, v] of url.searchParams) if (k !== '$skiptoken') next.searchParams.set(k, v);
+      next.searchParams.set('$skiptoken', String(skip + top));
+      out['@odata.nextLink'] = next.toString();
+    }
+    return out;
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse, base: string) {
+    const url = new URL(req.url ?? '/', base);
+    const method = req.method ?? 'GET';
+    const raw = method === 'POST' ? await readBody(req) : '';
+    const path = url.pathname;
+    const entry: LoggedRequest = {
+      method,
+      path,
+      query: url.searchParams,
+      body: undefined,
+      clientRequestId: req.headers['client-request-id'] as string | undefined,
+      status: 0,
+    };
+    requests.push(entry);
+    const reply = (status: number, body?: unknown, headers?: Record<string, string>) => {
+      entry.status = status;
+      send(res, status, body, headers);
+    };
+    if (method === 'OPTIONS') {
+      res.writeHead(204, {
+        'Access-Control-Allow-Origin': '*',
+        'Access-Control-Allow-Headers': '*',
+        'Access-Control-Allow-Methods': 'GET, POST',
+      });
+      res.end();
+      return;
+    }
+
+    // --- Microsoft Entra ID
+    const oauth = /^\/([^/]+)\/oauth2\/v2\.0\/(authorize|token)$/.exec(path);
+    if (oauth?.[2] === 'authorize') {
+      const q = url.searchParams;
+      const redirectUri = q.get('redirect_uri') ?? '';
+      if (q.get('code_challenge_method') !== 'S256' || !q.get('code_challenge')) {
+        entry.status = 400;
+        res.writeHead(400).end('PKCE is required');
+        return;
+      }
+      const code = randomUUID();
+      codes.set(code, {
+        challenge: q.get('code_challenge')!,
+        clientId: q.get('client_id') ?? '',
+        redirectUri,
+      });
+      const to = new URL(redirectUri);
+      to.searchParams.set('code', code);
+      to.searchParams.set('state', q.get('state') ?? '');
+      entry.status = 302;
+      res.writeHead(302, { Location: to.toString() }).end();
+      return;
+    }
+    if (oauth?.[2] === 'token') {
+      const form = new URLSearchParams(raw);
+      entry.body = Object.fromEntries(form);
+      const fail = (code: string, description: string) =>
+        reply(400, { error: code, error_description: description });
+      let ok = false;
+      if (form.get('grant_type') === 'authorization_code') {
+        const issued = codes.get(form.get('code') ?? '');
+        if (!issued)
+          return fail(
+            'invalid_grant',
+            'AADSTS70008: The provided authorization code is invalid or has expired.',
+          );
+        codes.delete(form.get('code')!);
+        const verifier = form.get('code_verifier') ?? '';
+        if (b64url(createHash('sha256').update(verifier).digest()) !== issued.challenge) {
+          return fail('invalid_grant', 'AADSTS501481: The Code_Verifier does not match the code_challenge.');
+        }
+        if (issued.redirectUri !== form.get('redirect_uri') || issued.clientId !== form.get('client_id')) {
+          return fail(
+            'invalid_grant',
+            'AADSTS50148: The redirect_uri or client_id does not match the authorization request.',
+          );
+        }
+        ok = true;
+      } else if (form.get('grant_type') === 'refresh_token') {
+        if (!refreshTokens.delete(form.get('refresh_token') ?? '')) {
+          return fail('invalid_grant', 'AADSTS700082: The refresh token has expired.');
+        }
+        ok = true;
+      }
+      if (!ok) return fail('unsupported_grant_type', 'AADSTS70003: The grant type is not supported.');
+      const access = `at-${randomUUID()}`;
+      const refresh = `rt-${randomUUID()}`;
+      accessTokens.add(access);
+      refreshTokens.add(refresh);
+      return reply(200, {
+        token_type: 'Bearer',
+        scope: form.get('scope') ?? '',
+        expires_in: opts.tokenLifetime ?? 3600,
+        access_token: access,
+        refresh_token: refresh,
+      });
+    }
+
+    // --- Graph
+    const auth = req.headers.authorization ?? '';
+    if (!auth.startsWith('Bearer ') || !accessTokens.has(auth.slice(7))) {
+      return reply(401, {
+        error: { code: 'InvalidAuthenticationToken', message: 'Access token is empty or invalid.' },
+      });
+    }
+    try {
+      entry.body = raw ? JSON.parse(raw) : undefined;
+    } catch {
+      return reply(400, { error: { code: 'BadRequest', message: 'The body is not JSON.' } });
+    }
+    const fault = faults.find(
+      (f) =>
+        f.times > 0 &&
+        (!f.method || f.method === method) &&
+        f.path.test(path) &&
+        (!f.search || f.search.test(url.search)),
+    );
+    if (fault) {
+      fault.times--;
+      return reply(
+        fault.status,
+        fault.body ?? { error: { code: 'Injected', message: `Injected ${fault.status}` } },
+        fault.headers,
+      );
+    }
+
+    let status = 404;
+    let body: unknown = { error: { code: 'UnknownError', message: `No route for ${method} ${path}` } };
+    if (method === 'GET' && path === '/v1.0/security/incidents') {
+      try {
+        [status, body] = [200, listIncidents(url, base)];
+      } catch (e) {
+        [status, body] = [400, { error: { code: 'BadRequest', message: (e as Error).message } }];
+      }
+    } else if (method === 'GET' && path.startsWith('/v1.0/security/alerts_v2/')) {
+      const a = alerts.get(decodeURIComponent(path.slice('/v1.0/security/alerts_v2/'.length)));
+      [status, body] = a ? [200, a] : [404, { error: { code: 'NotFound', message: 'Alert not found.' } }];
+    } else if (method === 'POST' && path === '/v1.0/security/alerts_v2/moveAlerts') {
+      [status, body] = moveAlerts((entry.body ?? {}) as Record<string, unknown>);
+    } else if (method === 'POST' && path === '/v1.0/security/incidents/mergeIncidents') {
+      [status, body] = mergeIncidents((entry.body ?? {}) as Record<string, unknown>);
+    } else if (method === 'POST' && /^\/v1\.0\/security\/incidents\/[^/]+\/comments$/.test(path)) {
+      const inc = incidents.get(decodeURIComponent(path.split('/')[4]!));
+      const comment = (entry.body as { comment?: unknown } | undefined)?.comment;
+      if (!inc) [status, body] = [404, { error: { code: 'NotFound', message: 'Incident not found.' } }];
+      else if (typeof comment !== 'string' || !comment)
+        [status, body] = [400, { error: { code: 'BadRequest', message: 'comment is required.' } }];
+      else {
+        const at = tick();
+        inc.comments = [
+          ...(inc.comments ?? []),
+          { comment, createdByDisplayName: 'API', createdDateTime: at },
+        ];
+        inc.lastUpdateDateTime = at;
+        [status, body] = [
+          200,
+          {
+            value: inc.comments.map((c) => ({
+              '@odata.type': 'microsoft.graph.security.alertComment',
+              ...c,
+            })),
+          },
+        ];
+      }
+    }
+
+    const hold = holds.find((h) => (!h.method || h.method === method) && h.path.test(path));
+    if (hold) {
+      holds.splice(holds.indexOf(hold), 1);
+      entry.status = status;
+      hold.received();
+      await hold.released;
+      if (res.destroyed || req.socket.destroyed) return;
+    }
+    reply(status, body);
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res, base).catch((e) => {
+      if (!res.headersSent) send(res, 500, { error: { code: 'InternalServerError', message: String(e) } });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const base = `http://127.0.0.1:${port}`;
+
+  return {
+    url: base,
+    incidents,
+    alerts,
+    requests,
+    forbiddenAlerts,
+    setMaxPageSize(n: number) {
+      maxPage = n;
+    },
+    /** The next `times` requests matching `path` get this status (e.g. 429 with `Retry-After`). */
+    failNext(
+      match: { method?: string; path: RegExp; search?: RegExp },
+      status: number,
+      headers?: Record<string, string>,
+      times = 1,
+    ) {
+      faults.push({ ...match, status, headers, times });
+    },
+    /**
+     * The next request matching `path` is processed (a move is applied) but its answer is held until
+     * `release()`: a worker stopped meanwhile never learns the outcome.
+     */
+    hold(match: { method?: string; path: RegExp }) {
+      let received!: () => void;
+      let release!: () => void;
+      const arrived = new Promise<void>((r) => {
+        received = r;
+      });
+      const released = new Promise<void>((r) => {
+        release = r;
+      });
+      holds.push({ ...match, received, released });
+      return { arrived, release };
+    },
+    /** Issues an access token directly (unit tests that do not go through the sign-in flow). */
+    issueToken(): string {
+      const t = `at-${randomUUID()}`;
+      accessTokens.add(t);
+      return t;
+    },
+    /** Changes an incident as someone in the portal would (bumps lastUpdateDateTime). */
+    update(id: string, change: Partial<FakeIncident>) {
+      Object.assign(incidents.get(id)!, change, { lastUpdateDateTime: tick() });
+    },
+    mergeIncidents: (ids: string[]) => mergeIncidents({ incidentIds: ids }),
+    moveAlerts: (body: Record<string, unknown>) => moveAlerts(body),
+    /** The moveAlerts calls received (whatever their answer). */
+    moveCalls: () =>
+      requests.filter((r) => r.method === 'POST' && r.path === '/v1.0/security/alerts_v2/moveAlerts'),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export type FakeGraphServer = Awaited<ReturnType<typeof startFakeGraphServer>>;
