@@ -1,11 +1,14 @@
 // @vitest-environment happy-dom
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { alertId } from '@/lib/model';
 import {
   DEFENDER_ADAPTER,
   effectiveAdapters,
   findAlertRows,
+  isAlertId,
   MAX_MATCHED_TEXT,
   MICROFORMAT_ADAPTER,
   matchesUrl,
@@ -117,6 +120,36 @@ describe('validateAdapter', () => {
     expect(validateAdapter(MICROFORMAT_ADAPTER).ok).toBe(true);
     expect(validateAdapter(DEFENDER_ADAPTER).ok).toBe(true);
     expect(DEFENDER_ADAPTER.name).toMatch(/best effort/);
+  });
+});
+
+describe('isAlertId', () => {
+  it('accepts and refuses exactly the ids the model does', () => {
+    const samples = [
+      'da638000000000000001_1000000001',
+      'da637551227677560813_-961444813',
+      'fa3a8f7b-3b3e-4b7a-9b3a-1b2c3d4e5f60',
+      'a=b+c:d.e',
+      '',
+      ' da1',
+      'da1 ',
+      '"><img src=x onerror=alert(1)>',
+      'javascript:alert(1)//',
+      'x'.repeat(200),
+      'x'.repeat(201),
+      'ålert',
+      'a/b',
+    ];
+    for (const id of samples) expect([id, isAlertId(id)]).toEqual([id, alertId.safeParse(id).success]);
+    fc.assert(
+      fc.property(
+        fc.string({ maxLength: 210, unit: fc.constantFrom(...'aZ09_.:=+-/ <>"\'é\n'.split('')) }),
+        (id) => {
+          expect(isAlertId(id)).toBe(alertId.safeParse(id).success);
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });
 
