@@ -192,9 +192,12 @@ export function createSyncService(deps: SyncServiceDeps) {
       deps.setPeriodic?.(false);
     },
 
-    /** RouterDeps.afterMove: queue the move for Graph when connected, and send it. */
-    afterMove(result: MoveResult): void {
-      void (async () => {
+    /**
+     * RouterDeps.afterMove: queue the move for Graph when connected, and start sending it. Resolves
+     * once it is queued (never rejects; the router does not wait for it).
+     */
+    afterMove(result: MoveResult): Promise<void> {
+      return (async () => {
         if (!(await connected())) return;
         await reserveProvisionalIds(db);
         await enqueueMove(db, result.undoToken, ctx);
@@ -215,6 +218,11 @@ export function createSyncService(deps: SyncServiceDeps) {
       }
       const unfinished = (await openItems(db)).length > 0 || !!(await readPullState(db)).nextLink;
       if (reason === 'alarm' || unfinished) await sync().catch(() => {});
+    },
+
+    /** Resolves when no sync is running (tests, shutdown). */
+    settled: async (): Promise<void> => {
+      while (running) await running.catch(() => {});
     },
 
     /** For tests: the auth object (redeem a code the test server issued). */

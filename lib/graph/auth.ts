@@ -89,7 +89,7 @@ export function codeFromRedirect(redirect: string, expectedState: string): strin
   const error = params.get('error');
   if (error) {
     const description = (params.get('error_description') ?? '').split(/\r?\n/)[0]?.slice(0, 300);
-    throw new GraphError('auth', `Sign-in failed: ${description || error}.`);
+    throw new GraphError('auth', `Sign-in failed: ${(description || error).replace(/\.$/, '')}.`);
   }
   if (params.get('state') !== expectedState) {
     throw new GraphError(
@@ -140,7 +140,7 @@ async function tokenRequest(
     const code = typeof body.error === 'string' ? body.error.slice(0, 100) : `HTTP ${res.status}`;
     if (res.status >= 500)
       throw new GraphError('server', `The sign-in service had a problem (${code}).`, res.status, code);
-    throw new GraphError('auth', `Sign-in failed: ${why || code}.`, res.status, code);
+    throw new GraphError('auth', `Sign-in failed: ${(why || code).replace(/\.$/, '')}.`, res.status, code);
   }
   const expiresIn = typeof body.expires_in === 'number' ? body.expires_in : Number(body.expires_in ?? 3600);
   return {

@@ -15,7 +15,14 @@
 import Dexie from 'dexie';
 import type { MoveRecord, MoverDB, OutboxItem } from '../db';
 import { summarize } from '../derive';
-import type { ActivityEntry, Actor, Alert, Incident } from '../model';
+import {
+  type ActivityEntry,
+  type Actor,
+  type Alert,
+  type Incident,
+  incidentSchema,
+  LOCAL_INCIDENT_FIELDS,
+} from '../model';
 import { NEXT_INCIDENT_ID_KEY } from '../move';
 import { type GraphClient, GraphError } from './client';
 
@@ -304,8 +311,14 @@ async function rollback(
     const members = await db.alerts.where('incidentId').equals(inc.id).toArray();
     const was = before.get(inc.id);
     let status = inc.status;
-    if (members.length === 0 && inc.id === destination && record.createdIncident) status = 'resolved';
-    else if (members.length > 0 && record.emptiedIncidentIds.includes(inc.id) && was) status = was.status;
+    // An incident created here that Graph never got: nothing left in it, so it is closed.
+    if (
+      members.length === 0 &&
+      inc.id === destination &&
+      (record.createdIncident || isProvisionalId(inc.id))
+    ) {
+      status = 'resolved';
+    } else if (members.length > 0 && record.emptiedIncidentIds.includes(inc.id) && was) status = was.status;
     updated.push(withAlerts(inc, members, at, { status }));
   }
   await db.incidents.bulkPut(updated);
@@ -390,12 +403,41 @@ async function readBack(db: MoverDB, client: GraphClient, item: OutboxItem): Pro
   return sources.has(place) ? undefined : place;
 }
 
-async function complete(db: MoverDB, item: OutboxItem, targetIncidentId: string): Promise<void> {
+/**
+ * Graph's own fields of an incident it just created (its name, which Defender chooses, and so on), or
+ * undefined if it cannot be read now (the next pull brings them).
+ */
+async function readIncident(client: GraphClient, id: string): Promise<Partial<Incident> | undefined> {
+  try {
+    const parsed = incidentSchema.safeParse(
+      await client.request('GET', `/security/incidents/${encodeURIComponent(id)}`),
+    );
+    if (!parsed.success) return undefined;
+    const fields: Record<string, unknown> = { ...parsed.data };
+    for (const f of [...LOCAL_INCIDENT_FIELDS, 'alerts', 'id']) delete fields[f];
+    return fields as Partial<Incident>;
+  } catch {
+    return undefined;
+  }
+}
+
+async function complete(
+  db: MoverDB,
+  client: GraphClient,
+  item: OutboxItem,
+  targetIncidentId: string,
+): Promise<void> {
+  // The incident the move created, as Defender has it: taken in without a new version, since it is the
+  // same incident the analyst just made (Undo keeps working).
+  const created = item.provisionalIncidentId ? await readIncident(client, targetIncidentId) : undefined;
   await db.transaction('rw', SYNC_TABLES(db), async () => {
     await db.outbox.update(item.id!, { state: 'done', lastError: undefined });
     const record = await db.moves.get(item.moveToken);
-    if (item.provisionalIncidentId)
+    if (item.provisionalIncidentId) {
       await replaceIncidentId(db, item.provisionalIncidentId, targetIncidentId, record?.at);
+      const incident = await db.incidents.get(targetIncidentId);
+      if (incident && created) await db.incidents.put({ ...incident, ...created });
+    }
     const open = await db.outbox
       .where('moveToken')
       .equals(item.moveToken)
@@ -440,7 +482,7 @@ export async function drainOutbox(opts: DrainOptions): Promise<DrainResult> {
       // The last attempt may have reached Graph: read back before sending anything again.
       const target = await readBack(db, client, item);
       if (target) {
-        await complete(db, item, target);
+        await complete(db, client, item, target);
         result.sent++;
         continue;
       }
@@ -474,7 +516,7 @@ export async function drainOutbox(opts: DrainOptions): Promise<DrainResult> {
       const target = typeof t === 'string' && t ? t : typeof t === 'number' ? String(t) : body.incidentId;
       if (!target)
         throw new GraphError('invalid', 'Microsoft Graph created the incident but did not say its id.');
-      await complete(db, item, target);
+      await complete(db, client, item, target);
       result.sent++;
     } catch (e) {
       if (!(e instanceof GraphError)) throw e;

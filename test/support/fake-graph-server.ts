@@ -4,6 +4,7 @@
  * - GET  /{tenant}/oauth2/v2.0/authorize  (auto-approves: redirects with a code bound to the PKCE challenge)
  * - POST /{tenant}/oauth2/v2.0/token      (authorization_code with code_verifier; refresh_token)
  * - GET  /v1.0/security/incidents         ($expand=alerts, $top, $filter=lastUpdateDateTime ge …, @odata.nextLink)
+ * - GET  /v1.0/security/incidents/{id}
  * - GET  /v1.0/security/alerts_v2/{id}
  * - POST /v1.0/security/alerts_v2/moveAlerts           ({ alertIds, incidentId|null, alertComment, newCorrelationReasons } → { targetIncidentId })
  * - POST /v1.0/security/incidents/mergeIncidents       ({ incidentIds, incidentComment, mergeReasons } → { targetIncidentId })
@@ -175,10 +176,21 @@ export async function startFakeGraphServer(opts: FakeGraphOptions = {}) {
     alerts: [...alerts.values()].filter((a) => a.incidentId === i.id),
   });
 
+  const RANK = ['unknown', 'informational', 'low', 'medium', 'high'];
+  /** After alerts moved: an incident's severity is its highest alert's; one left empty is resolved. */
   const touch = (ids: Iterable<string>, at: string) => {
     for (const id of ids) {
       const inc = incidents.get(id);
-      if (inc) inc.lastUpdateDateTime = at;
+      if (!inc) continue;
+      inc.lastUpdateDateTime = at;
+      const members = [...alerts.values()].filter((a) => a.incidentId === id);
+      if (members.length) {
+        inc.severity = members
+          .map((a) => a.severity)
+          .reduce((a, b) => (RANK.indexOf(b) > RANK.indexOf(a) ? b : a));
+      } else if (inc.status !== 'redirected') {
+        inc.status = 'resolved';
+      }
     }
   };
 
@@ -436,6 +448,14 @@ export async function startFakeGraphServer(opts: FakeGraphOptions = {}) {
         [status, body] = [200, listIncidents(url, base)];
       } catch (e) {
         [status, body] = [400, { error: { code: 'BadRequest', message: (e as Error).message } }];
+      }
+    } else if (method === 'GET' && /^\/v1\.0\/security\/incidents\/[^/]+$/.test(path)) {
+      const inc = incidents.get(decodeURIComponent(path.split('/')[4]!));
+      if (!inc) [status, body] = [404, { error: { code: 'NotFound', message: 'Incident not found.' } }];
+      else {
+        const { comments: _c, ...rest } =
+          url.searchParams.get('$expand') === 'alerts' ? withAlerts(inc) : { ...inc };
+        [status, body] = [200, rest];
       }
     } else if (method === 'GET' && path.startsWith('/v1.0/security/alerts_v2/')) {
       const a = alerts.get(decodeURIComponent(path.slice('/v1.0/security/alerts_v2/'.length)));

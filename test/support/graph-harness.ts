@@ -68,7 +68,12 @@ export async function graphHarness(opts: FakeGraphOptions & { tenant?: [number, 
     clientOptions: { backoffMs: 1, maxInlineWaitMs: 20_000 },
   };
   /** A new service over the same store and session, as after the service worker restarted. */
-  const restart = () => createSyncService(deps);
+  const services: ReturnType<typeof createSyncService>[] = [];
+  const restart = () => {
+    const s = createSyncService(deps);
+    services.push(s);
+    return s;
+  };
   const service = restart();
 
   let token = 0;
@@ -99,17 +104,16 @@ export async function graphHarness(opts: FakeGraphOptions & { tenant?: [number, 
     /** A move as the router makes it, then the router's afterMove hook; resolves once it is queued. */
     async move(input: MoveRequest, svc = service) {
       const result = await moveAlerts(db, input, ctx());
-      svc.afterMove(result);
-      await waitFor(async () => (await db.moves.get(result.undoToken))?.sync !== undefined);
+      await svc.afterMove(result);
       return result;
     },
     async undo(moveToken: string, svc = service) {
       const result = await undoMove(db, moveToken, ctx());
-      svc.afterMove(result);
-      await waitFor(async () => (await db.moves.get(result.undoToken))?.sync !== undefined);
+      await svc.afterMove(result);
       return result;
     },
     async close() {
+      for (const s of services) await s.settled();
       await server.close();
       db.close();
     },
