@@ -308,30 +308,39 @@ export function readAlertId(row: Element, adapter: SiteAdapter): string | undefi
       const found = re ? capture(re, row.textContent ?? '') : undefined;
       return validId(found);
     }
-    case 'href': {
-      const re = cachedPattern(from.pattern);
-      if (!re) return undefined;
-      const links = safeQueryAll(row, from.linkSelector || 'a[href]');
-      if (row.matches('a[href]') && !from.linkSelector) links.unshift(row);
-      for (const link of links) {
-        const raw = link.getAttribute('href');
-        if (!raw) continue;
-        let href = raw;
-        try {
-          const url = new URL(raw, row.ownerDocument?.baseURI);
-          // Only web links: `javascript:` and friends are page tricks, not alert links.
-          if (url.protocol !== 'http:' && url.protocol !== 'https:') continue;
-          href = url.href;
-        } catch {
-          continue;
-        }
-        const found = capture(re, href);
-        const id = found === undefined ? undefined : validId(decode(found));
-        if (id) return id;
-      }
-      return undefined;
-    }
+    case 'href':
+      return findIdLink(row, adapter)?.alertId;
   }
+}
+
+/** For adapters that read ids from links: the first link in the row that carries a valid alert id. */
+export function findIdLink(
+  row: Element,
+  adapter: SiteAdapter,
+): { link: Element; alertId: string } | undefined {
+  const from = adapter.idFrom;
+  if (from.kind !== 'href') return undefined;
+  const re = cachedPattern(from.pattern);
+  if (!re) return undefined;
+  const links = safeQueryAll(row, from.linkSelector || 'a[href]');
+  if (row.matches('a[href]') && !from.linkSelector) links.unshift(row);
+  for (const link of links) {
+    const raw = link.getAttribute('href');
+    if (!raw) continue;
+    let href: string;
+    try {
+      const url = new URL(raw, row.ownerDocument?.baseURI);
+      // Only web links: `javascript:` and friends are page tricks, not alert links.
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') continue;
+      href = url.href;
+    } catch {
+      continue;
+    }
+    const found = capture(re, href);
+    const id = found === undefined ? undefined : validId(decode(found));
+    if (id) return { link, alertId: id };
+  }
+  return undefined;
 }
 
 /**

@@ -7,6 +7,7 @@ import * as z from 'zod/mini';
 import type { ContentRequest } from '@/lib/protocol';
 import {
   adaptersForUrl,
+  findIdLink,
   isRowSelected,
   readAlertId,
   type SiteAdapter,
@@ -140,11 +141,10 @@ export function createPageController(options: PageControllerOptions): PageContro
   }
 
   function anchorFor(row: Element, adapter: SiteAdapter): { parent: Element; after?: Element } {
-    if (adapter.idFrom.kind === 'href') {
-      const links = row.querySelectorAll(adapter.idFrom.linkSelector || 'a[href]');
-      const link = links[0];
-      if (link?.parentElement && row.contains(link.parentElement))
-        return { parent: link.parentElement, after: link };
+    // Next to the alert's link (its title, usually), but never inside it: a click there would navigate.
+    const link = findIdLink(row, adapter)?.link;
+    if (link && link !== row && link.parentElement && row.contains(link.parentElement)) {
+      return { parent: link.parentElement, after: link };
     }
     const cells = row.querySelectorAll(':scope > td, :scope > th, [role="gridcell"], [role="cell"]');
     const last = cells[cells.length - 1];

@@ -192,6 +192,24 @@ describe('row buttons', () => {
     for (const host of rowHosts())
       expect(host.previousElementSibling?.getAttribute('href')).toMatch(/^\/alerts\/./);
   });
+
+  it('puts it after the link that carries the id, not the row’s first link', () => {
+    document.body.innerHTML =
+      '<table><tbody><tr><td><a href="/users/lee">Lee</a></td><td><a href="/alerts/id_1">Phish</a></td></tr></tbody></table>';
+    start({
+      adapters: [
+        {
+          id: 'links',
+          name: 'Links',
+          enabled: true,
+          urlPattern: '*://*/*',
+          rowSelector: 'tr',
+          idFrom: { kind: 'href', pattern: '/alerts/(\\w+)' },
+        },
+      ],
+    });
+    expect(rowHosts().map((h) => h.previousElementSibling?.textContent)).toEqual(['Phish']);
+  });
 });
 
 describe('hostile pages', () => {
