@@ -19,7 +19,7 @@ export interface SyncServiceDeps {
   fetch: typeof fetch;
   tokens: TokenStore;
   launchWebAuthFlow: AuthDeps['launchWebAuthFlow'];
-  redirectUri: string;
+  redirectUri(): string;
   readSettings(): Promise<ConnectorSettings>;
   now(): string;
   newId(): string;
@@ -166,6 +166,21 @@ export function createSyncService(deps: SyncServiceDeps) {
     sync(more).catch(() => {});
   };
 
+  async function resume(reason: 'startup' | 'alarm'): Promise<void> {
+    const settings = await deps.readSettings();
+    const signedIn = settings.enabled && (await auth.isSignedIn());
+    const status = await readSyncStatus(db);
+    // A phase other than idle with nothing running here is what a stopped worker left behind.
+    if (status.signedIn !== signedIn || (status.phase !== 'idle' && !running))
+      await updateSyncStatus(db, { signedIn, ...(running ? {} : { phase: 'idle' as const }) });
+    if (!signedIn) {
+      if (reason === 'alarm') deps.setPeriodic?.(false);
+      return;
+    }
+    const unfinished = (await openItems(db)).length > 0 || !!(await readPullState(db)).nextLink;
+    if (reason === 'alarm' || unfinished) await sync().catch(() => {});
+  }
+
   return {
     /** RouterDeps.sync.now: push then pull, and answer with the counts. */
     now: () => sync(),
@@ -206,18 +221,8 @@ export function createSyncService(deps: SyncServiceDeps) {
     },
 
     /** On worker start and on alarms: finish what a stopped worker left, or run the periodic pull. */
-    async resume(reason: 'startup' | 'alarm'): Promise<void> {
-      const settings = await deps.readSettings();
-      const signedIn = settings.enabled && (await auth.isSignedIn());
-      const status = await readSyncStatus(db);
-      if (status.signedIn !== signedIn || status.phase !== 'idle')
-        await updateSyncStatus(db, { signedIn, phase: 'idle' });
-      if (!signedIn) {
-        if (reason === 'alarm') deps.setPeriodic?.(false);
-        return;
-      }
-      const unfinished = (await openItems(db)).length > 0 || !!(await readPullState(db)).nextLink;
-      if (reason === 'alarm' || unfinished) await sync().catch(() => {});
+    resume(reason: 'startup' | 'alarm'): Promise<void> {
+      return resume(reason).catch((e) => console.error('[incident-mover] sync could not resume', e));
     },
 
     /** Resolves when no sync is running (tests, shutdown). */

@@ -1,5 +1,6 @@
 import { browser } from 'wxt/browser';
 import { MoverDB } from '@/lib/db';
+import { createBrowserSyncService } from '@/lib/graph/browser-deps';
 import { createImportSession } from '@/lib/import-session';
 import { IMPORT_PORT } from '@/lib/protocol';
 import { createRouter, senderKind } from '@/lib/router';
@@ -9,6 +10,7 @@ import { readProfile } from '@/lib/settings';
 export default defineBackground(() => {
   const db = new MoverDB();
   const extensionOrigin = browser.runtime.getURL('/');
+  const sync = createBrowserSyncService(db);
   const deps = {
     db,
     extensionId: browser.runtime.id,
@@ -20,10 +22,13 @@ export default defineBackground(() => {
       get: async (key: string) => (await browser.storage.session.get(key))[key],
       set: (key: string, value: unknown) => browser.storage.session.set({ [key]: value }),
     },
+    sync,
+    afterMove: sync.afterMove,
   };
   const handle = createRouter(deps);
 
   browser.runtime.onMessage.addListener((message, sender) => handle(message, sender));
+  browser.alarms.onAlarm.addListener((alarm) => sync.onAlarm(alarm.name));
 
   browser.runtime.onConnect.addListener((port) => {
     if (port.name !== IMPORT_PORT || senderKind(port.sender ?? {}, deps) !== 'extension') {
@@ -33,5 +38,8 @@ export default defineBackground(() => {
     const receive = createImportSession({ db, now: deps.now, post: (msg) => port.postMessage(msg) });
     port.onMessage.addListener((msg) => void receive(msg));
   });
+
+  // Finish what a stopped worker left (outbox, interrupted pull) once the listeners are in place.
+  void sync.resume('startup');
 
 });

@@ -27,8 +27,8 @@ export interface AuthDeps {
   store: TokenStore;
   /** Opens the authorize URL for the user and resolves with the final redirect URL (identity.launchWebAuthFlow). */
   launchWebAuthFlow(url: string): Promise<string>;
-  /** `https://<extension-id>.chromiumapp.org/` in Chrome. */
-  redirectUri: string;
+  /** `https://<extension-id>.chromiumapp.org/` in Chrome (asked when signing in). */
+  redirectUri(): string;
   getSettings(): Promise<ConnectorSettings>;
   nowMs(): number;
 }
@@ -175,7 +175,7 @@ export function createAuth(deps: AuthDeps) {
     const tokens = await tokenRequest(deps, s, {
       grant_type: 'authorization_code',
       code,
-      redirect_uri: deps.redirectUri,
+      redirect_uri: deps.redirectUri(),
       code_verifier: verifier,
     });
     await deps.store.set(tokens);
@@ -190,7 +190,7 @@ export function createAuth(deps: AuthDeps) {
     const verifier = randomVerifier();
     const state = randomVerifier();
     const url = buildAuthorizeUrl(s, {
-      redirectUri: deps.redirectUri,
+      redirectUri: deps.redirectUri(),
       state,
       challenge: await codeChallenge(verifier),
     });

@@ -54,7 +54,7 @@ export async function graphHarness(opts: FakeGraphOptions & { tenant?: [number, 
       if (!location) throw new Error(`Authorization page failed (${res.status})`);
       return location;
     },
-    redirectUri: REDIRECT_URI,
+    redirectUri: () => REDIRECT_URI,
     readSettings: async () => ({ ...settings }),
     now: () => {
       clock += 1000;
