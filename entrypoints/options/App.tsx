@@ -1,3 +1,4 @@
+import { ConnectorsSection } from '@/components/options/ConnectorsSection';
 import { DataSection } from '@/components/options/DataSection';
 import { PermissionsSection } from '@/components/options/PermissionsSection';
 import { ProfileSection } from '@/components/options/ProfileSection';
@@ -9,6 +10,7 @@ export function App() {
       <ProfileSection />
       <PermissionsSection />
       <DataSection />
+      <ConnectorsSection />
     </main>
   );
 }
