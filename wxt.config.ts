@@ -22,5 +22,11 @@ export default defineConfig({
       ? { browser_specific_settings: { gecko: { id: 'incident-mover@example.org' } } }
       : {}),
   }),
+  hooks: {
+    // The benchmark page (entrypoints/bench, driven by `npm run bench`) ships only in the test build.
+    'entrypoints:resolved': (_wxt, entrypoints) => {
+      for (const entry of entrypoints) if (entry.name === 'bench' && !testBuild) entry.skipped = true;
+    },
+  },
   zip: { excludeSources: ['**/*.log', '.output/**', '.output-test/**', 'bench/results/**', 'test-results/**'] },
 });

@@ -1,0 +1,385 @@
+// The readable report: every figure next to its baseline from the same run, then the targets.
+import { int, kb, mb, ms, round, summary } from './stats.mjs';
+
+const MAX = 200_000;
+
+function table(headers, rows) {
+  const cells = [headers, ...rows].map((r) => r.map((c) => String(c ?? '–')));
+  const widths = headers.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
+  const line = (r) =>
+    `  ${r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')}`;
+  return [
+    line(cells[0]),
+    `  ${widths.map((w) => '-'.repeat(w)).join('  ')}`,
+    ...cells.slice(1).map(line),
+  ].join('\n');
+}
+
+const na = (x) => (x && x.available === false ? x.reason : null);
+const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}×` : '–');
+const perSecond = (count, msValue) =>
+  Number.isFinite(msValue) && msValue > 0 ? int((count * 1000) / msValue) : '–';
+
+/** The targets of issue 6, each with what was measured (null when it could not be). */
+export function targets(r) {
+  const sizes = Object.values(r.sizes ?? {});
+  const largest = r.sizes?.[MAX] ?? null;
+  const out = [];
+  const add = (name, limit, value, unit, met, note) =>
+    out.push({
+      name,
+      target: limit,
+      value: value == null ? null : round(value, 2),
+      unit,
+      met: value == null ? null : met,
+      note,
+    });
+
+  // Move of 1,000 alerts within 1.5× the raw transaction: the worst median ratio over sizes and targets.
+  let worst = null;
+  for (const s of sizes) {
+    for (const c of s.move?.cases ?? []) {
+      if (c.count !== 1000) continue;
+      const x = summary(c.move).median / summary(c.raw).median;
+      if (Number.isFinite(x) && (!worst || x > worst.x))
+        worst = { x, where: `${int(s.size.alerts)} alerts, ${c.target} incident` };
+    }
+  }
+  add(
+    'move of 1,000 alerts / raw IndexedDB transaction (median, worst case)',
+    '≤ 1.5×',
+    worst?.x,
+    '×',
+    worst && worst.x <= 1.5,
+    worst?.where,
+  );
+
+  const t = r.typeahead?.available ? r.typeahead : null;
+  const p95 = t ? Math.max(summary(t.name.search).p95, summary(t.id.search).p95) : null;
+  add(
+    `typeahead p95 per keystroke at ${t ? int(t.incidents) : '40,000'} incidents`,
+    '≤ 16 ms',
+    p95,
+    'ms',
+    p95 != null && p95 <= 16,
+    t && t.incidents < 40_000 ? 'fewer incidents than the target assumes' : undefined,
+  );
+
+  const q = largest?.queues;
+  const first = q
+    ? Math.max(
+        ...['incidents', 'alerts'].map((k) => summary(q[k]?.firstRows ?? []).median).filter(Number.isFinite),
+      )
+    : null;
+  add(
+    'first queue rows at 200,000 alerts (median, slower queue)',
+    '≤ 200 ms',
+    Number.isFinite(first) ? first : null,
+    'ms',
+    first <= 200,
+  );
+
+  let rows = null;
+  for (const s of sizes) {
+    for (const k of ['incidents', 'alerts']) {
+      const qr = s.queues?.[k];
+      for (const x of qr?.rows ?? []) rows = Math.max(rows ?? 0, x.rows);
+      for (const x of qr?.scroll ?? []) rows = Math.max(rows ?? 0, x.maxRows);
+    }
+  }
+  add(
+    'DOM rows, any size (after load and while scrolling)',
+    '≤ 150',
+    rows,
+    'rows',
+    rows != null && rows <= 150,
+  );
+
+  const heaps = q ? ['incidents', 'alerts'].flatMap((k) => (q[k]?.heap ?? []).map((h) => h.jsHeapUsed)) : [];
+  const heap = heaps.length ? summary(heaps).median : null;
+  add(
+    'side panel JS heap after load at 200,000 alerts (median)',
+    '≤ 60 MB',
+    heap == null ? null : heap / 2 ** 20,
+    'MB',
+    heap != null && heap <= 60 * 2 ** 20,
+  );
+
+  const entries = r.bundles?.available ? r.bundles.entries : [];
+  const content = entries.filter((e) => e.content);
+  const cs = content.length ? Math.max(...content.map((e) => e.gzip)) : null;
+  add(
+    'content script gzip',
+    '≤ 15 KB',
+    cs == null ? null : cs / 1024,
+    'KB',
+    cs != null && cs <= 15 * 1024,
+    content.length ? undefined : 'no content script in the build yet',
+  );
+  const popup = entries.find((e) => e.name === 'popup');
+  add(
+    'popup gzip (with the chunks it loads)',
+    '≤ 40 KB',
+    popup ? popup.gzip / 1024 : null,
+    'KB',
+    popup ? popup.gzip <= 40 * 1024 : null,
+  );
+  return out;
+}
+
+export function printReport(r) {
+  const out = [];
+  const say = (s = '') => out.push(s);
+  say(
+    `Incident Mover benchmark  ${r.date}  commit ${r.commit}${r.quick ? '  (BENCH_QUICK: smoke run)' : ''}`,
+  );
+  say(
+    `Machine: ${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memoryGB} GB; ${r.machine.os}; Node ${r.machine.node}`,
+  );
+  say(`Browser: ${r.chromium} (headless)`);
+  const load = r.machine.loadAverage?.[0];
+  if (load != null)
+    say(
+      `Load average at start ${load}, at end ${r.machine.loadAverageAtEnd?.[0] ?? '–'} (other work on the machine slows every figure; ratios hold better)`,
+    );
+  if (r.capabilities) {
+    const missing = Object.entries(r.capabilities).filter(([k, v]) => k !== 'userAgent' && v);
+    for (const [k, v] of missing) say(`Not measured: ${k}: ${v}`);
+  }
+  if (r.browserSkipped) say(`No browser measurements: ${r.browserSkipped}`);
+
+  // Stores
+  say(
+    '\nStores: one store grown by slices from lib/sample-data.ts generateTenant, Dexie bulkPut in 10,000-row transactions',
+  );
+  const fills = Object.values(r.sizes).map((s) =>
+    s.fill?.available
+      ? [
+          int(s.size.alerts),
+          int(s.fill.incidents),
+          int(s.fill.alerts),
+          int(s.fill.records),
+          ms(s.fill.generateMs),
+          ms(s.fill.writeMs),
+          `${ms((s.fill.writeMs * 1000) / s.fill.records)}`,
+        ]
+      : [int(s.size.alerts), '–', '–', '–', '–', '–', na(s.fill) ?? s.error ?? '–'],
+  );
+  say(
+    table(['store', 'incidents', 'alerts', 'records added', 'generate', 'write', 'per 1,000 records'], fills),
+  );
+
+  // 1. Import
+  say(
+    '\n1. Import of a Graph-shaped file (parseImport + writeImport into an empty store) vs raw IndexedDB bulk put',
+  );
+  const imp = r.import;
+  if (!imp) say('  not measured');
+  else if (!imp.available) say(`  ${imp.reason}`);
+  else {
+    const total = summary(imp.runs.map((x) => x.totalMs));
+    const parse = summary(imp.runs.map((x) => x.parseMs));
+    const write = summary(imp.runs.map((x) => x.writeMs));
+    const raw = summary(imp.runs.map((x) => x.rawMs));
+    say(
+      `  ${int(imp.alerts)} alerts in ${int(imp.incidents)} incidents, ${mb(imp.fileBytes)} of JSON, ${total.n} runs`,
+    );
+    say(
+      table(
+        ['', 'median', 'p95', 'alerts/s (median)'],
+        [
+          ['import (parse + write)', ms(total.median), ms(total.p95), perSecond(imp.alerts, total.median)],
+          ['  parse and validate', ms(parse.median), ms(parse.p95), perSecond(imp.alerts, parse.median)],
+          ['  write (one transaction)', ms(write.median), ms(write.p95), perSecond(imp.alerts, write.median)],
+          [
+            'baseline: raw bulk put, same records',
+            ms(raw.median),
+            ms(raw.p95),
+            perSecond(imp.alerts, raw.median),
+          ],
+        ],
+      ),
+    );
+    say(
+      `  import / raw: ${ratio(total.median, raw.median)} (write only: ${ratio(write.median, raw.median)})`,
+    );
+  }
+
+  // 2. Move
+  say('\n2. Move: moveAlerts on the real store vs one raw IndexedDB transaction making the same writes');
+  const moveRows = [];
+  for (const s of Object.values(r.sizes)) {
+    if (!s.move) continue;
+    if (!s.move.available) {
+      moveRows.push([int(s.size.alerts), '–', '–', '–', '–', '–', '–', '–', '–', s.move.reason]);
+      continue;
+    }
+    const via = s.moveViaBackground?.available ? s.moveViaBackground.cases : [];
+    for (const c of s.move.cases) {
+      const m = summary(c.move);
+      const raw = summary(c.raw);
+      const v = c.target === 'existing' ? via.find((x) => x.count === c.count) : undefined;
+      moveRows.push([
+        int(s.size.alerts),
+        int(c.count),
+        c.target,
+        ms(m.median),
+        ms(m.p95),
+        ms(raw.median),
+        ms(raw.p95),
+        ratio(m.median, raw.median),
+        `${c.sources}/${c.activityRows}`,
+        v ? ms(summary(v.ms).median) : '',
+      ]);
+    }
+  }
+  if (moveRows.length)
+    say(
+      table(
+        [
+          'store',
+          'alerts',
+          'target',
+          'move p50',
+          'p95',
+          'raw p50',
+          'p95',
+          'move/raw',
+          'sources/log rows',
+          'via background p50',
+        ],
+        moveRows,
+      ),
+    );
+  else say('  not measured');
+
+  // 3. Typeahead
+  const t = r.typeahead;
+  say('\n3. Typeahead in `Incident name or ID` (lib/incident-search.ts), per keystroke');
+  if (!t) say('  not measured');
+  else if (!t.available) say(`  ${t.reason}`);
+  else {
+    say(
+      `  ${int(t.incidents)} incidents; loading them (newest first) ${ms(t.loadMs)}, building the index ${ms(t.buildMs)} (once per flyout)`,
+    );
+    const row = (label, xs) => {
+      const s = summary(xs);
+      return [label, int(s.n), ms(s.median), ms(s.p95)];
+    };
+    say(
+      table(
+        ['', 'keystrokes', 'p50', 'p95'],
+        [
+          row('name substring: searchIncidents', t.name.search),
+          row('  baseline: naive scan, read all from IndexedDB', t.name.naiveIdb),
+          row('  baseline: naive filter over rows in memory', t.name.memory),
+          row('id prefix: searchIncidents', t.id.search),
+          row('  baseline: naive scan, read all from IndexedDB', t.id.naiveIdb),
+          row('  baseline: naive filter over rows in memory', t.id.memory),
+        ],
+      ),
+    );
+    say(`  typed, e.g.: ${[...t.name.examples, ...t.id.examples].map((q) => JSON.stringify(q)).join(', ')}`);
+  }
+
+  // 4. Queues
+  say(
+    `\n4. Queues: the side panel opened as a tab (${r.plan.viewport.width}×${r.plan.viewport.height}); first rows = first row in the DOM, from navigation start`,
+  );
+  const qRows = [];
+  for (const s of Object.values(r.sizes)) {
+    const base = s.queueBaseline?.available ? s.queueBaseline : null;
+    for (const k of ['incidents', 'alerts']) {
+      const q = s.queues?.[k];
+      if (!q) continue;
+      if (q.reason) {
+        qRows.push([int(s.size.alerts), k, '–', '–', '–', '–', '–', '–', '–', '–', '–', q.reason]);
+        continue;
+      }
+      const first = summary(q.firstRows);
+      const heap = summary(q.heap.map((h) => h.jsHeapUsed));
+      const scroll = summary(q.scroll.map((x) => x.ms));
+      const rows = Math.max(...q.rows.map((x) => x.rows), ...q.scroll.map((x) => x.maxRows));
+      const end = q.scroll.at(-1);
+      qRows.push([
+        int(s.size.alerts),
+        k,
+        ms(first.median),
+        ms(first.p95),
+        base ? ms(summary(base[k]?.firstPageMs ?? []).median) : '–',
+        int(rows),
+        int(q.rows.at(-1)?.visible),
+        mb(heap.median),
+        base?.emptyHeap != null ? mb(base.emptyHeap) : '–',
+        k === 'alerts' ? ms(scroll.median) : '',
+        k === 'alerts' && base ? ms(summary(base[k]?.lastPageMs ?? []).median) : '',
+        k === 'alerts' && end
+          ? end.timedOut
+            ? 'timed out'
+            : end.rowCount
+              ? `row ${end.lastRowIndex} of ${end.rowCount}`
+              : `${end.scrolls} scrolls`
+          : '',
+      ]);
+    }
+  }
+  if (qRows.length)
+    say(
+      table(
+        [
+          'store',
+          'queue',
+          'first rows p50',
+          'p95',
+          'raw IDB first page',
+          'DOM rows',
+          'visible rows',
+          'heap',
+          'heap, empty store',
+          'scroll to end p50',
+          'raw IDB last page',
+          'end',
+        ],
+        qRows,
+      ),
+    );
+  else say('  not measured');
+
+  // 5. Bundles
+  say('\n5. Bundles: production build (.output/chrome-mv3), JavaScript with every chunk it loads, gzip -9');
+  const b = r.bundles;
+  if (!b?.available) say(`  ${b?.reason ?? 'not measured'}`);
+  else {
+    const budget = { popup: 40 * 1024 };
+    say(
+      table(
+        ['entrypoint', 'files', 'raw', 'gzip', 'budget', 'loaded later (gzip)'],
+        b.entries.map((e) => [
+          e.name,
+          e.files.length,
+          kb(e.bytes),
+          kb(e.gzip),
+          e.content ? kb(15 * 1024) : budget[e.name] ? kb(budget[e.name]) : '',
+          e.lazy ? kb(e.lazy.gzip) : '',
+        ]),
+      ),
+    );
+    if (b.shipsBench) say('  WARNING: the production build ships bench.html');
+  }
+
+  // Targets
+  say('\nTargets (the benchmark reports them; it does not fail)');
+  say(
+    table(
+      ['target', 'limit', 'measured', 'met'],
+      r.targets.map((x) => [
+        x.name,
+        x.target,
+        x.value == null ? '–' : `${x.value} ${x.unit}`,
+        x.met == null ? 'not measured' : x.met ? 'yes' : `NO${x.note ? ` (${x.note})` : ''}`,
+      ]),
+    ),
+  );
+  say(`\nTook ${r.durationS} s.`);
+  console.log(out.join('\n'));
+}

@@ -1,0 +1,157 @@
+/**
+ * The in-page half of `npm run bench` (scripts/bench.mjs drives it through Playwright): each function
+ * runs one measurement inside this extension page, on the extension's own IndexedDB, and returns raw
+ * timings; the Node side computes medians and prints the table. A piece of the product that is not in
+ * the build yet is answered with `{ available: false, reason }`.
+ */
+import { send } from '@/lib/client';
+import { counts, MoverDB } from '@/lib/db';
+import { fillStore } from './fill';
+import { importBench } from './import-bench';
+import { importLib, moveLib, sampleData, searchLib } from './modules';
+import { moveBench, rng } from './move-bench';
+import { openRaw, rawPage } from './raw-idb';
+import { generate, type SliceOptions, toGraphFile } from './tenant';
+import { typeaheadBench } from './typeahead-bench';
+
+const db = new MoverDB();
+const status = document.getElementById('status')!;
+const say = (text: string) => {
+  status.textContent = text;
+};
+const unavailable = (reason: string) => ({ available: false as const, reason });
+
+const bench = {
+  async capabilities() {
+    const [sample, imp, move, search] = await Promise.all([
+      sampleData(),
+      importLib(),
+      moveLib(),
+      searchLib(),
+    ]);
+    const reason = (l: { ok: boolean; reason?: string }) => (l.ok ? null : (l.reason ?? 'unknown'));
+    return {
+      sampleData: reason(sample),
+      import: reason(imp),
+      move: reason(move),
+      search: reason(search),
+      userAgent: navigator.userAgent,
+    };
+  },
+
+  counts: () => counts(db),
+
+  /**
+   * Adds a generated slice to this profile's store (the one the side panel reads): stores grow
+   * 10,000 → 100,000 → 200,000 alerts by slices, each written once. Alert ids already in the store are
+   * skipped, so the counts returned are the store's real ones.
+   */
+  async fill(slice: SliceOptions) {
+    const lib = await sampleData();
+    if (!lib.ok) return unavailable(lib.reason);
+    const t0 = performance.now();
+    const seen = new Set((await db.alerts.toCollection().primaryKeys()) as string[]);
+    const tenant = generate(lib.module, slice, new Date().toISOString(), seen);
+    const t1 = performance.now();
+    await fillStore(db, tenant, (done, total) => say(`Filling: ${done} of ${total}`));
+    const t2 = performance.now();
+    return {
+      available: true as const,
+      generateMs: t1 - t0,
+      writeMs: t2 - t1,
+      records: tenant.alerts.length + tenant.incidents.length,
+      ...(await counts(db)),
+    };
+  },
+
+  async import(options: { alerts: number; incidents: number; seed: number; runs: number }) {
+    const [lib, sample] = await Promise.all([importLib(), sampleData()]);
+    if (!lib.ok) return unavailable(lib.reason);
+    if (!sample.ok) return unavailable(`needs sample data: ${sample.reason}`);
+    say('Import…');
+    const file = toGraphFile(generate(sample.module, options, new Date().toISOString()));
+    return { available: true as const, ...(await importBench(lib.module, file, options.runs)) };
+  },
+
+  async move(options: { counts: number[]; runs: number; warmup: number; seed: number }) {
+    const lib = await moveLib();
+    if (!lib.ok) return unavailable(lib.reason);
+    say('Move…');
+    return { available: true as const, cases: await moveBench(db, lib.module.moveAlerts, options) };
+  },
+
+  /** The whole trip as the side panel makes it: `move.run` to the background, moveAlerts there, answer back. */
+  async moveViaBackground(options: { counts: number[]; runs: number[]; seed: number }) {
+    const random = rng(options.seed);
+    // Wake the service worker first (Chrome stops it after ~30 s idle): its start-up is not the move's cost.
+    await send({ type: 'flyout.selection', nonce: 'bench-warm-up' }).catch(() => undefined);
+    const alertKeys = (await db.alerts.toCollection().primaryKeys()) as string[];
+    const incidentKeys = (await db.incidents.where('status').equals('active').primaryKeys()) as string[];
+    if (!incidentKeys.length) return unavailable('no active incident to move into');
+    const out: { count: number; ms: number[] }[] = [];
+    for (const [i, count] of options.counts.entries()) {
+      const ms: number[] = [];
+      for (let run = 0; run < (options.runs[i] ?? 1); run++) {
+        const ids = new Set<string>();
+        while (ids.size < count) ids.add(alertKeys[Math.floor(random() * alertKeys.length)]!);
+        const incidentId = incidentKeys[Math.floor(random() * incidentKeys.length)]!;
+        const t0 = performance.now();
+        try {
+          await send({
+            type: 'move.run',
+            input: {
+              alertIds: [...ids],
+              target: { kind: 'existing', incidentId },
+              comment: 'Benchmark: via the background.',
+              reasons: [],
+            },
+          });
+        } catch (e) {
+          return unavailable(`move.run failed: ${e instanceof Error ? e.message : String(e)}`);
+        }
+        ms.push(performance.now() - t0);
+      }
+      out.push({ count, ms });
+    }
+    return { available: true as const, cases: out };
+  },
+
+  /**
+   * Baseline for the queues: plain IndexedDB reading a screenful (50 rows) through the sort index, newest
+   * first (what a queue shows on opening) and oldest first (the end of the list), on a fresh connection.
+   */
+  async queueBaseline(options: { runs: number }) {
+    const sorts = { incidents: 'lastUpdateDateTime', alerts: 'lastActivityDateTime' } as const;
+    const out = {
+      incidents: { firstPageMs: [] as number[], lastPageMs: [] as number[] },
+      alerts: { firstPageMs: [] as number[], lastPageMs: [] as number[] },
+    };
+    for (let run = 0; run < options.runs; run++) {
+      for (const store of ['incidents', 'alerts'] as const) {
+        for (const [key, direction] of [
+          ['firstPageMs', 'prev'],
+          ['lastPageMs', 'next'],
+        ] as const) {
+          const t0 = performance.now();
+          const raw = await openRaw(db.name);
+          await rawPage(raw, store, sorts[store], direction, 50);
+          out[store][key].push(performance.now() - t0);
+          raw.close();
+        }
+      }
+    }
+    return { available: true as const, ...out };
+  },
+
+  async typeahead(options: { runs: number; naiveKeystrokes: number; seed: number }) {
+    const lib = await searchLib();
+    if (!lib.ok) return unavailable(lib.reason);
+    say('Typeahead…');
+    return { available: true as const, ...(await typeaheadBench(db, lib.module, options)) };
+  },
+};
+
+export type Bench = typeof bench;
+(globalThis as unknown as { bench: Bench }).bench = bench;
+say('Ready.');
+document.documentElement.dataset.benchReady = 'true';
