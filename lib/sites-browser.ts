@@ -1,0 +1,22 @@
+/** The browser side of site registration, for the background (sites-registration.ts holds the logic). */
+import { browser } from 'wxt/browser';
+import type { SiteAdapter } from './site-adapters';
+import { type RegistrationApis, syncRegistrations } from './sites-registration';
+import { sitesItem } from './sites-store';
+
+export function browserRegistrationApis(): RegistrationApis {
+  return {
+    hasOrigin: (origin) => browser.permissions.contains({ origins: [origin] }),
+    getRegistered: () => browser.scripting.getRegisteredContentScripts(),
+    register: (script) => browser.scripting.registerContentScripts([script]),
+    update: (script) => browser.scripting.updateContentScripts([script]),
+    unregister: (ids) => browser.scripting.unregisterContentScripts({ ids }),
+    readSites: () => sitesItem.getValue(),
+    writeSites: (sites: SiteAdapter[]) => sitesItem.setValue(sites),
+  };
+}
+
+export function createSitesService() {
+  const apis = browserRegistrationApis();
+  return { sync: () => syncRegistrations(apis) };
+}
