@@ -5,12 +5,14 @@ import { createImportSession } from '@/lib/import-session';
 import { IMPORT_PORT } from '@/lib/protocol';
 import { createRouter, senderKind } from '@/lib/router';
 import { readProfile } from '@/lib/settings';
+import { createSitesService } from '@/lib/sites-browser';
 
 // Wiring only: listeners are registered synchronously, before any await; logic lives in lib/.
 export default defineBackground(() => {
   const db = new MoverDB();
   const extensionOrigin = browser.runtime.getURL('/');
   const sync = createBrowserSyncService(db);
+  const sites = createSitesService();
   const deps = {
     db,
     extensionId: browser.runtime.id,
@@ -23,6 +25,7 @@ export default defineBackground(() => {
       set: (key: string, value: unknown) => browser.storage.session.set({ [key]: value }),
     },
     sync,
+    sites,
     afterMove: sync.afterMove,
   };
   const handle = createRouter(deps);
@@ -39,7 +42,10 @@ export default defineBackground(() => {
     port.onMessage.addListener((msg) => void receive(msg));
   });
 
+  // A revoked site permission switches that site off; install/start-up re-checks the registrations.
+  browser.permissions.onRemoved.addListener(() => void sites.sync());
+  browser.runtime.onInstalled.addListener(() => void sites.sync());
+
   // Finish what a stopped worker left (outbox, interrupted pull) once the listeners are in place.
   void sync.resume('startup');
-
 });
