@@ -563,6 +563,17 @@ describe('undoMove', () => {
     );
   });
 
+  it('is refused when only a moved alert changed since (e.g. its status, by sync)', async () => {
+    const move = await moveAlerts(db, request({ alertIds: ['da1'], target: toExisting('2') }), context());
+    const alert = (await db.alerts.get('da1'))!;
+    await db.alerts.put({ ...alert, status: 'resolved', version: alert.version + 1 });
+    await expectRefused(
+      undoMove(db, move.undoToken, context()),
+      'conflict',
+      /alert "Alert da1" \(da1\) changed/,
+    );
+  });
+
   it('is refused twice', async () => {
     const move = await moveAlerts(db, request({ alertIds: ['da1'], target: toExisting('2') }), context());
     expect(await undoProblem(db, move.undoToken, DEFAULT_PROFILE)).toBeNull();
