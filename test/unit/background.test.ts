@@ -1,4 +1,4 @@
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import background from '@/entrypoints/background/index';
 import { MoverDB } from '@/lib/db';
@@ -13,13 +13,17 @@ const foreignSender = { id: 'some-other-extension', url: 'chrome-extension://som
 
 type Resp = { ok: boolean; data?: any; error?: { code: string; message: string; details?: string[] } };
 const sendAs = async (sender: object, message: unknown): Promise<Resp> => {
-  const results = await fakeBrowser.runtime.onMessage.trigger(message, sender as never);
-  return results[0] as Resp;
+  const results = await fakeBrowser.runtime.onMessage.trigger(message, sender as never, () => {});
+  return (await results[0]) as unknown as Resp;
 };
 
 const db = new MoverDB();
 
 beforeAll(() => {
+  // fakeBrowser leaves these unimplemented; the tests here drive runtime.onMessage only.
+  for (const event of [fakeBrowser.runtime.onConnect, fakeBrowser.permissions.onRemoved]) {
+    vi.spyOn(event, 'addListener').mockImplementation(() => {});
+  }
   background.main();
 });
 
