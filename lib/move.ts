@@ -400,7 +400,8 @@ export async function undoMove(db: MoverDB, token: string, ctx: MoveContext): Pr
       return withAlerts(inc, after.get(inc.id) ?? [], at, {
         displayName: was.displayName,
         status: createdHere ? 'resolved' : was.status,
-        ...((after.get(inc.id) ?? []).length ? {} : { severity: was.severity }),
+        // Membership is back as it was and nothing changed since (versions checked): so is the severity.
+        severity: was.severity,
       });
     });
     const emptied = updated

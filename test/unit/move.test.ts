@@ -563,6 +563,15 @@ describe('undoMove', () => {
     );
   });
 
+  it('restores the severity an incident had, even one set by hand above its alerts', async () => {
+    await db.incidents.update('2', { severity: 'high' });
+    const move = await moveAlerts(db, request({ alertIds: ['da2'], target: toExisting('2') }), context());
+    expect((await db.incidents.get('2'))?.severity).toBe('medium');
+    await undoMove(db, move.undoToken, context());
+    expect(await db.incidents.get('2')).toMatchObject({ severity: 'high', alertCount: 1 });
+    expect(await db.incidents.get('1')).toMatchObject({ severity: 'high', alertCount: 2 });
+  });
+
   it('is refused when only a moved alert changed since (e.g. its status, by sync)', async () => {
     const move = await moveAlerts(db, request({ alertIds: ['da1'], target: toExisting('2') }), context());
     const alert = (await db.alerts.get('da1'))!;
