@@ -182,7 +182,7 @@ export async function moveAlerts(db: MoverDB, input: MoveRequest, ctx: MoveConte
       const names = changed.map((a) => `"${a.title}" (${a.id})`);
       throw new MoverError(
         'conflict',
-        `${changed.length === 1 ? 'An alert was' : `${changed.length} alerts were`} changed by someone else since you selected ${changed.length === 1 ? 'it' : 'them'}: ${listIds(names)}. Nothing was moved; look again and retry.`,
+        `${changed.length === 1 ? 'An alert was' : `${changed.length} alerts were`} changed elsewhere since you selected ${changed.length === 1 ? 'it' : 'them'}: ${listIds(names)}. Nothing was moved; look again and retry.`,
         names,
       );
     }

@@ -448,7 +448,7 @@ describe('moveAlerts validation: a clear error and nothing changes', () => {
         context(),
       ),
       'conflict',
-      /changed by someone else/,
+      /changed elsewhere since you selected them/,
     );
     expect(e.details).toEqual(['"Alert da2" (da2)']);
   });
