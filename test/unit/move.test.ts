@@ -448,7 +448,7 @@ describe('moveAlerts validation: a clear error and nothing changes', () => {
         context(),
       ),
       'conflict',
-      /changed elsewhere since you selected them/,
+      /An alert was changed elsewhere since you selected it: "Alert da2" \(da2\)/,
     );
     expect(e.details).toEqual(['"Alert da2" (da2)']);
   });
