@@ -421,6 +421,8 @@ export function parseImport(text: string): ParseResult {
         });
       }
       if (parsed.success) incidents.push(parsed.data as GraphIncident);
+      // The validated copy is all we keep: let the raw one go, so a 200,000-alert file is not held twice.
+      list.items[i] = undefined;
     });
   }
 
@@ -520,8 +522,9 @@ export async function writeImport(
   const alertIds = [...fileAlerts.keys()];
 
   return db.transaction('rw', [db.incidents, db.alerts, db.activity], async () => {
-    // What the store holds now, read in bulk.
-    const before = await db.alerts.bulkGet(alertIds);
+    // What the store holds now, read in bulk (nothing to read into an empty store: the common first import).
+    const storeIsEmpty = (await db.alerts.count()) === 0 && (await db.incidents.count()) === 0;
+    const before = storeIsEmpty ? [] : await db.alerts.bulkGet(alertIds);
     const previousVersion = new Map<string, number>();
     const touched = new Set(fileIncidentIds);
     for (const old of before) {
@@ -531,9 +534,13 @@ export async function writeImport(
     }
     const touchedIds = [...touched];
     const existing = new Map<string, Incident>();
-    for (const incident of await db.incidents.bulkGet(touchedIds))
-      if (incident) existing.set(incident.id, incident);
-    const storedIds = (await db.alerts.where('incidentId').anyOf(touchedIds).primaryKeys()) as string[];
+    if (!storeIsEmpty) {
+      for (const incident of await db.incidents.bulkGet(touchedIds))
+        if (incident) existing.set(incident.id, incident);
+    }
+    const storedIds = storeIsEmpty
+      ? []
+      : ((await db.alerts.where('incidentId').anyOf(touchedIds).primaryKeys()) as string[]);
     const keptIds = storedIds.filter((id) => !fileAlerts.has(id));
     const kept = (await db.alerts.bulkGet(keptIds)).filter((a): a is Alert => a !== undefined);
 

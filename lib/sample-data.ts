@@ -60,40 +60,40 @@ export type SampleTenant = ParsedImport & { miscorrelated: MiscorrelatedHint[] }
 /** The miscorrelated alerts of the default tenant (default seed and size, any `now`); a unit test keeps this true. */
 export const MISCORRELATED_HINTS: readonly MiscorrelatedHint[] = [
   {
-    alertId: 'fad4ce131f-d3e1-4764-a57e-a4d1ca4d5fa2',
-    title: 'A potentially malicious URL click was detected',
-    incidentId: '2044',
-    belongsWithIncidentId: '2045',
+    alertId: 'fab174cf2b-57b7-4a03-94d2-9164e4c0e999',
+    title: 'Email reported by user as malware or phish',
+    incidentId: '2058',
+    belongsWithIncidentId: '2057',
   },
   {
-    alertId: 'fa62261cd4-077d-4725-b0d4-3e3ea99b44c0',
-    title: 'A potentially malicious URL click was detected',
-    incidentId: '2029',
-    belongsWithIncidentId: '2028',
+    alertId: 'da638568820408858366_616870672',
+    title: "'CobaltStrike' backdoor was prevented",
+    incidentId: '2041',
+    belongsWithIncidentId: '2040',
   },
   {
-    alertId: 'da638402003633418778_-188464384',
-    title: 'Suspicious Task Scheduler activity',
-    incidentId: '2012',
-    belongsWithIncidentId: '2011',
+    alertId: 'da638737200373937157_-755988323',
+    title: 'Suspicious process injection observed',
+    incidentId: '2025',
+    belongsWithIncidentId: '2023',
   },
   {
-    alertId: 'fa290392e2-1bd9-421e-a4f0-f380094ef016',
-    title: 'Email messages containing malware removed after delivery',
-    incidentId: '2042',
-    belongsWithIncidentId: '2041',
+    alertId: 'ca678e2206ff1f34c43704238e38453d70',
+    title: 'Suspicious inbox manipulation rule',
+    incidentId: '2007',
+    belongsWithIncidentId: '2006',
   },
   {
-    alertId: 'fa57a7b537-08dd-42f3-b098-e323e4c0e999',
-    title: 'A potentially malicious URL click was detected',
-    incidentId: '2055',
-    belongsWithIncidentId: '2054',
+    alertId: 'adba8dae1f912f2d9ed6c18146432b4666',
+    title: 'Anonymous IP address',
+    incidentId: '2054',
+    belongsWithIncidentId: '2053',
   },
   {
-    alertId: 'da638347211013904226_1419944914',
-    title: 'Suspicious Task Scheduler activity',
+    alertId: 'ed5b3f3634-6191-419d-8d34-21740805a18d',
+    title: 'User compromised via a known AiTM phishing kit',
     incidentId: '2038',
-    belongsWithIncidentId: '2037',
+    belongsWithIncidentId: '2036',
   },
 ];
 
@@ -169,9 +169,7 @@ interface Device {
   group: (typeof DEVICE_GROUPS)[number];
   groupId: number;
   mdeDeviceId: string;
-  azureAdDeviceId: string;
   osPlatform: string;
-  osBuild: number;
   ipInterfaces: string[];
 }
 
@@ -258,9 +256,7 @@ function makeWorld(rng: Rng, incidents: number): World {
         group,
         groupId: 41 + g,
         mdeDeviceId: rng.hex(40),
-        azureAdDeviceId: rng.guid(),
         osPlatform: server ? 'WindowsServer2022' : 'Windows11',
-        osBuild: server ? 20348 : rng.pick([22621, 22631, 26100]),
         ipInterfaces: [
           server ? `10.10.${g}.${10 + (i % 240)}` : `10.${20 + g}.${Math.floor(i / 250)}.${10 + (i % 240)}`,
         ],
@@ -496,16 +492,11 @@ function deviceEvidence(d: Device, user: User | undefined, at: string, roles: st
     roles,
     tags: NONE,
     mdeDeviceId: d.mdeDeviceId,
-    azureAdDeviceId: d.azureAdDeviceId,
     deviceDnsName: d.dns,
     osPlatform: d.osPlatform,
-    osBuild: d.osBuild,
-    healthStatus: 'active',
     riskScore: 'high',
     rbacGroupId: d.groupId,
     rbacGroupName: d.group,
-    onboardingStatus: 'onboarded',
-    defenderAvStatus: 'updated',
     ipInterfaces: d.ipInterfaces,
     loggedOnUsers: user ? user.loggedOn : NONE,
   };
@@ -602,14 +593,13 @@ function processEvidence(
     verdict: 'suspicious',
     remediationStatus: 'none',
     processId: 1_000 + rng.int(20_000),
-    parentProcessId: 500 + rng.int(9_000),
     processCommandLine: commandLine,
     processCreationDateTime: at,
     detectionStatus: 'detected',
     mdeDeviceId: d?.mdeDeviceId ?? null,
     roles: NONE,
     tags: NONE,
-    imageFile: { fileName: exe, filePath: 'C:\\Windows\\System32', sha1: null, sha256: null },
+    imageFile: { fileName: exe, filePath: 'C:\\Windows\\System32' },
     userAccount: u ? u.account : null,
   };
 }
@@ -885,7 +875,6 @@ export function generateTenant(opts: SampleOptions): SampleTenant {
       const alert: GraphAlert & Record<string, unknown> = {
         '@odata.type': odata('alert'),
         id,
-        providerAlertId: id,
         incidentId: '',
         status: alertStatus,
         severity,
