@@ -461,7 +461,7 @@ export function parseImport(text: string): ParseResult {
   }
   if (withoutAlerts && incidents.length) {
     notes.push(
-      `${withoutAlerts === incidents.length ? 'No incident' : `${withoutAlerts} of ${incidents.length} incidents`} came with alerts: was the list fetched without “$expand=alerts”? Alerts already in the store were kept.`,
+      `${withoutAlerts === incidents.length ? 'The incidents' : `${withoutAlerts} of ${incidents.length} incidents`} came without their alerts: was the list fetched without “$expand=alerts”? Alerts already in the store were kept.`,
     );
   }
   return { ok: true, data: { incidents, activity, ...(notes.length ? { notes } : {}) } };

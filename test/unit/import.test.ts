@@ -151,8 +151,12 @@ describe('parseImport: shapes it accepts', () => {
       body([incident('1', [alert('a1', '1')])], { '@odata.nextLink': 'https://x/next' }),
     );
     expect(onePage.notes?.join(' ')).toContain('one page of a longer list');
-    const noAlerts = parsed(body([{ ...incident('1', []), alerts: undefined }]));
-    expect(noAlerts.notes?.join(' ')).toContain('$expand=alerts');
+    const noAlerts = parsed(
+      body([{ ...incident('1', []), alerts: undefined }, incident('2', [alert('a2', '2')])]),
+    );
+    expect(noAlerts.notes).toEqual([
+      '1 of 2 incidents came without their alerts: was the list fetched without “$expand=alerts”? Alerts already in the store were kept.',
+    ]);
   });
 
   it('accepts unknown future enum values and keeps them as they are', () => {
@@ -429,6 +433,22 @@ describe('writeImport', () => {
       [14, 15],
       [15, 15],
     ]);
+  });
+
+  it('writes all or nothing: a failure after the first batch leaves the store as it was', async () => {
+    await load(body([incident('1', [alert('a1', '1')])]));
+    const value = Array.from({ length: 5 }, (_, i) =>
+      incident(String(i + 10), [alert(`x${i}`, String(i + 10))]),
+    );
+    const failing = load(body(value), {
+      batchSize: 2,
+      onProgress: (done) => {
+        if (done > 2) throw new Error('the service worker was stopped');
+      },
+    });
+    await expect(failing).rejects.toThrow('the service worker was stopped');
+    expect(await db.incidents.count()).toBe(1);
+    expect(await db.alerts.count()).toBe(1);
   });
 
   it('restores activity entries at their seq, and never overwrites a different entry', async () => {
