@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { errorMessage, send } from '@/lib/client';
-import { exportStore, exportToText } from '@/lib/export';
+import { exportStore, exportToParts } from '@/lib/export';
 import { DataActions } from '../DataActions';
 import { useDb } from '../db-context';
 import { useLiveQuery } from '../use-live-query';
@@ -17,8 +17,8 @@ export function DataSection() {
 
   const doExport = async () => {
     try {
-      const text = exportToText(await exportStore(db));
-      const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
+      const parts = exportToParts(await exportStore(db));
+      const url = URL.createObjectURL(new Blob(parts, { type: 'application/json' }));
       const a = document.createElement('a');
       a.href = url;
       a.download = `incidents-${new Date().toISOString().slice(0, 10)}.json`;
