@@ -65,3 +65,25 @@ test('signs in with PKCE through the sign-in window and pulls a tenant of severa
   const panel = await openExtensionPage('sidepanel.html#/incidents');
   await expect(panel.locator('[data-incident-id]')).toHaveCount(12);
 });
+
+test('a pull stopped with the service worker resumes at the page it was on', async ({
+  context,
+  extensionId,
+  openExtensionPage,
+}) => {
+  server = await startFakeGraphServer({ ...makeTenant(15, 1), maxPageSize: 5 });
+  // Page 2 reaches the server, but the worker is stopped before it gets the answer.
+  const held = server.hold({ path: /\/security\/incidents$/, search: /skiptoken=5/ });
+  const { section } = await connect(openExtensionPage);
+  await held.arrived;
+  await stopServiceWorker(context, extensionId);
+  held.release();
+
+  // Any event wakes the worker; it finishes the pull from the saved next link.
+  await section.getByRole('button', { name: 'Sync now' }).click();
+  await expect(section.getByText(/Last synced .*: 15 incidents received \(full\)/)).toBeVisible();
+  const pages = server.requests.filter((r) => r.path === '/v1.0/security/incidents');
+  expect(pages.map((r) => r.query.get('$skiptoken'))).toEqual([null, '5', '5', '10']);
+  const panel = await openExtensionPage('sidepanel.html#/incidents');
+  await expect(panel.locator('[data-incident-id]')).toHaveCount(15);
+});

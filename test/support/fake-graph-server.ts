@@ -65,6 +65,7 @@ interface Fault {
 interface Hold {
   method?: string;
   path: RegExp;
+  search?: RegExp;
   received: () => void;
   released: Promise<void>;
 }
@@ -489,7 +490,10 @@ export async function startFakeGraphServer(opts: FakeGraphOptions = {}) {
       }
     }
 
-    const hold = holds.find((h) => (!h.method || h.method === method) && h.path.test(path));
+    const hold = holds.find(
+      (h) =>
+        (!h.method || h.method === method) && h.path.test(path) && (!h.search || h.search.test(url.search)),
+    );
     if (hold) {
       holds.splice(holds.indexOf(hold), 1);
       entry.status = status;
@@ -531,7 +535,7 @@ export async function startFakeGraphServer(opts: FakeGraphOptions = {}) {
      * The next request matching `path` is processed (a move is applied) but its answer is held until
      * `release()`: a worker stopped meanwhile never learns the outcome.
      */
-    hold(match: { method?: string; path: RegExp }) {
+    hold(match: { method?: string; path: RegExp; search?: RegExp }) {
       let received!: () => void;
       let release!: () => void;
       const arrived = new Promise<void>((r) => {
