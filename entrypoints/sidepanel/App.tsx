@@ -1,30 +1,49 @@
+import type { ComponentChildren } from 'preact';
+import { AlertDetails } from '@/components/AlertDetails';
+import { AlertsQueue } from '@/components/AlertsQueue';
 import { useDb } from '@/components/db-context';
 import { EmptyState } from '@/components/EmptyState';
-import { IncidentsList } from '@/components/IncidentsList';
+import { IncidentDetails } from '@/components/IncidentDetails';
+import { IncidentsQueue } from '@/components/IncidentsQueue';
 import { useHashRoute } from '@/components/use-hash-route';
 import { useLiveQuery } from '@/components/use-live-query';
+import '@/components/workspace.css';
 
 export function App() {
   const db = useDb();
   const route = useHashRoute();
-  const count = useLiveQuery(() => db.incidents.count(), [db]);
-  const section = route.segments[0] === 'alerts' ? 'alerts' : 'incidents';
+  // Whether the store has any incident: one key, not a count of them all.
+  const any = useLiveQuery(async () => (await db.incidents.limit(1).primaryKeys()).length > 0, [db]);
+  const [section, id] = route.segments;
+  const current = section === 'alerts' ? 'alerts' : 'incidents';
 
-  let body;
-  if (count.status === 'loading') body = <p class="muted">Loading…</p>;
-  else if (count.status === 'error') body = <p role="alert" class="error">The store could not be opened. Reload the extension.</p>;
-  else if (count.data === 0) body = <EmptyState />;
-  else body = <IncidentsList />;
+  let body: ComponentChildren;
+  if (any.status === 'loading') body = <p class="muted">Loading…</p>;
+  else if (any.status === 'error')
+    body = (
+      <p role="alert" class="error">
+        The store could not be opened. Reload the extension.
+      </p>
+    );
+  else if (!any.data) body = <EmptyState />;
+  else if (current === 'alerts')
+    body = id ? <AlertDetails key={id} id={id} /> : <AlertsQueue params={route.params} />;
+  else
+    body = id ? (
+      <IncidentDetails key={id} id={id} params={route.params} />
+    ) : (
+      <IncidentsQueue params={route.params} />
+    );
 
   return (
     <div class="shell">
       <header>
         <h1>Incident Mover</h1>
         <nav aria-label="Sections">
-          <a href="#/incidents" aria-current={section === 'incidents' ? 'page' : undefined}>
+          <a href="#/incidents" aria-current={current === 'incidents' ? (id ? 'true' : 'page') : undefined}>
             Incidents
           </a>
-          <a href="#/alerts" aria-current={section === 'alerts' ? 'page' : undefined}>
+          <a href="#/alerts" aria-current={current === 'alerts' ? (id ? 'true' : 'page') : undefined}>
             Alerts
           </a>
         </nav>
