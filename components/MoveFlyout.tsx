@@ -8,16 +8,15 @@
 import type { JSX, TargetedKeyboardEvent } from 'preact';
 import { useEffect, useId, useMemo, useRef, useState } from 'preact/hooks';
 import { ClientError, errorMessage, send } from '@/lib/client';
-import type { MoverDB } from '@/lib/db';
+import type { IncidentChoice, ResolvedTarget } from '@/lib/flyout-reader';
 import { buildIncidentIndex, type IncidentIndex, type IncidentRow } from '@/lib/incident-search';
-import type { Alert, Incident } from '@/lib/model';
+import type { Alert } from '@/lib/model';
 import { canRead, canReadIncident } from '@/lib/permissions';
 import { type MovePreview, type PreviewTarget, previewMove } from '@/lib/preview';
 import { MAX_COMMENT, type MoveResult, type MoveTarget } from '@/lib/protocol';
-import { useDb } from './db-context';
+import { useFlyoutReader, useReaderQuery } from './flyout-reader-context';
 import { IncidentCombobox } from './IncidentCombobox';
 import { humanize, plural, REASON_LABELS, REASON_ORDER } from './move-labels';
-import { useLiveQuery } from './use-live-query';
 import { useMoveDraft } from './use-move-draft';
 import { useProfile } from './use-profile';
 import './move-flyout.css';
@@ -38,9 +37,8 @@ export interface MoveFlyoutProps {
 export const COMMENT_COUNTER_FROM = 29_000;
 /** At most this many alerts are listed by name; the rest are counted. */
 const LISTED_ALERTS = 100;
-const MAX_REDIRECTS = 32;
 
-export type IncidentOption = IncidentRow & { scopes: string[] };
+export type IncidentOption = IncidentRow & Pick<IncidentChoice, 'scopes'>;
 
 type Reason = (typeof REASON_ORDER)[number];
 
@@ -48,60 +46,6 @@ type SelectedAlert =
   | { kind: 'movable'; alert: Alert }
   | { kind: 'unknown'; id: string }
   | { kind: 'hidden'; id: string };
-
-interface Selection {
-  alerts: (Alert | undefined)[];
-  sources: Incident[];
-}
-
-interface ResolvedTarget {
-  incident?: Incident;
-  redirectedFrom?: string;
-  /** Why alerts can't go there (a redirect that leads nowhere). */
-  problem?: string;
-  severities: string[];
-}
-
-async function loadSelection(db: MoverDB, ids: readonly string[]): Promise<Selection> {
-  const alerts = await db.alerts.bulkGet([...ids]);
-  const sourceIds = [...new Set(alerts.flatMap((a) => (a ? [a.incidentId] : [])))];
-  const sources = (await db.incidents.bulkGet(sourceIds)).filter((i): i is Incident => !!i);
-  return { alerts, sources };
-}
-
-/** The incident alerts will land in, following `redirected` incidents to the survivor (as the move does). */
-async function resolveTarget(db: MoverDB, id: string): Promise<ResolvedTarget> {
-  let incident = await db.incidents.get(id);
-  if (!incident) return { problem: `Incident ${id} no longer exists. Choose another one.`, severities: [] };
-  const path = [incident.id];
-  while (incident.status === 'redirected') {
-    const next: string | null | undefined = incident.redirectIncidentId;
-    if (!next) {
-      return {
-        problem: `Incident ${incident.id} was merged into an incident that is not known here. Choose the incident it was merged into.`,
-        severities: [],
-      };
-    }
-    if (path.includes(next) || path.length > MAX_REDIRECTS) {
-      return { problem: `Incident ${id} redirects in a loop. Choose another incident.`, severities: [] };
-    }
-    const survivor: Incident | undefined = await db.incidents.get(next);
-    if (!survivor) {
-      return {
-        problem: `Incident ${incident.id} was merged into incident ${next}, which is not known here.`,
-        severities: [],
-      };
-    }
-    path.push(survivor.id);
-    incident = survivor;
-  }
-  const members = await db.alerts.where('incidentId').equals(incident.id).toArray();
-  return {
-    incident,
-    ...(path.length > 1 ? { redirectedFrom: id } : {}),
-    severities: members.map((a) => a.severity),
-  };
-}
 
 const FOCUSABLE =
   'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), summary, [tabindex]:not([tabindex="-1"])';
@@ -159,7 +103,7 @@ function moveErrorMessage(e: unknown): string {
 }
 
 export function MoveFlyout({ alertIds, onClose, onMoved }: MoveFlyoutProps) {
-  const db = useDb();
+  const reader = useFlyoutReader();
   const { profile, loaded: profileLoaded } = useProfile();
   const uid = useId();
   const ids = useMemo(() => [...new Set(alertIds)], [alertIds.join('\n')]);
@@ -168,7 +112,7 @@ export function MoveFlyout({ alertIds, onClose, onMoved }: MoveFlyoutProps) {
     alertIds.length === 1 ? 'Move alert to another incident' : 'Move multiple alerts to another incident';
 
   // --- What is selected, live.
-  const selection = useLiveQuery(() => loadSelection(db, ids), [db, idsKey]);
+  const selection = useReaderQuery((r) => r.selection(ids), [idsKey]);
   const entries: SelectedAlert[] = useMemo(() => {
     if (selection.status !== 'ready') return [];
     return ids.map((id, i) => {
@@ -192,7 +136,7 @@ export function MoveFlyout({ alertIds, onClose, onMoved }: MoveFlyoutProps) {
     if (!Object.hasOwn(seenVersions.current, a.id)) seenVersions.current[a.id] = a.version;
 
   // --- Incidents to choose from, live (new incidents appear as they are created).
-  const incidents = useLiveQuery(() => db.incidents.orderBy('lastUpdateDateTime').reverse().toArray(), [db]);
+  const incidents = useReaderQuery((r) => r.incidents(), [], { poll: false });
   const previousIndex = useRef<IncidentIndex<IncidentOption> | undefined>(undefined);
   const index = useMemo(() => {
     if (incidents.status !== 'ready' || !profileLoaded) return undefined;
@@ -229,9 +173,9 @@ export function MoveFlyout({ alertIds, onClose, onMoved }: MoveFlyoutProps) {
     [],
   );
 
-  const target = useLiveQuery(
-    async () => (kind === 'existing' && chosen ? resolveTarget(db, chosen.id) : undefined),
-    [db, kind, chosen?.id],
+  const target = useReaderQuery(
+    async (r) => (kind === 'existing' && chosen ? r.target(chosen.id) : undefined),
+    [kind, chosen?.id],
   );
   const resolved = target.status === 'ready' ? target.data : undefined;
 
@@ -284,7 +228,7 @@ export function MoveFlyout({ alertIds, onClose, onMoved }: MoveFlyoutProps) {
     } catch (err) {
       if (err instanceof ClientError && err.code === 'conflict') {
         // The analyst now sees the current state; the next Save moves the alerts from where they are.
-        const fresh = await db.alerts.bulkGet(movingIds).catch(() => []);
+        const fresh = await reader.alerts(movingIds).catch(() => []);
         for (const a of fresh) if (a) seenVersions.current[a.id] = a.version;
       }
       if (mounted.current) {

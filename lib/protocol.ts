@@ -18,7 +18,9 @@ export type MoveTarget = z.infer<typeof moveTarget>;
 export const moveInput = z.object({
   alertIds: z.array(alertId).min(1, 'Select at least one alert.').max(MAX_IDS),
   target: moveTarget,
-  comment: z.string().max(MAX_COMMENT, `The comment is longer than ${MAX_COMMENT.toLocaleString('en')} characters.`),
+  comment: z
+    .string()
+    .max(MAX_COMMENT, `The comment is longer than ${MAX_COMMENT.toLocaleString('en')} characters.`),
   reasons: z.array(z.enum(CORRELATION_REASONS)).max(CORRELATION_REASONS.length).default([]),
   /** Alert versions the user saw: a change made meanwhile elsewhere wins and this move is refused. */
   expectedVersions: z.record(z.string(), z.number().int().positive()).optional(),
@@ -38,6 +40,16 @@ export const pageRequest = z.discriminatedUnion('type', [
   z.object({ type: z.literal('move.run'), input: moveInput }),
   z.object({ type: z.literal('move.undo'), token: z.string().min(1).max(100) }),
   z.object({ type: z.literal('flyout.selection'), nonce: z.string().min(1).max(100) }),
+  /** The framed flyout's reads (IndexedDB is denied to an extension frame inside a web page). */
+  z.object({
+    type: z.literal('flyout.read'),
+    query: z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('selection'), alertIds: z.array(alertId).max(MAX_IDS) }),
+      z.object({ kind: z.literal('target'), incidentId }),
+      z.object({ kind: z.literal('incidents') }),
+      z.object({ kind: z.literal('alerts'), alertIds: z.array(alertId).max(MAX_IDS) }),
+    ]),
+  }),
   z.object({ type: z.literal('sites.sync') }),
   z.object({ type: z.literal('sync.now') }),
   z.object({ type: z.literal('sync.signIn') }),
@@ -85,6 +97,8 @@ export interface ResponseMap {
   'move.run': MoveResult;
   'move.undo': MoveResult;
   'flyout.selection': { alertIds: string[]; origin: string };
+  /** Per query kind: FlyoutReader's answers (lib/flyout-reader.ts). */
+  'flyout.read': unknown;
   'sites.sync': { registered: string[]; disabled: string[] };
   'sync.now': { pulled: number; pushed: number };
   'sync.signIn': { signedIn: true };
@@ -114,7 +128,11 @@ export const responseEnvelope = z.union([
   z.object({ ok: z.literal(true), data: z.unknown() }),
   z.object({
     ok: z.literal(false),
-    error: z.object({ code: z.enum(ERROR_CODES), message: z.string(), details: z.array(z.string()).optional() }),
+    error: z.object({
+      code: z.enum(ERROR_CODES),
+      message: z.string(),
+      details: z.array(z.string()).optional(),
+    }),
   }),
 ]);
 
@@ -142,6 +160,11 @@ export const importPortMessage = z.discriminatedUnion('type', [
 ]);
 export type ImportPortMessage = z.infer<typeof importPortMessage>;
 export type ImportProgress =
-  | { type: 'progress'; phase: 'receiving' | 'parsing' | 'validating' | 'writing'; done: number; total: number }
+  | {
+      type: 'progress';
+      phase: 'receiving' | 'parsing' | 'validating' | 'writing';
+      done: number;
+      total: number;
+    }
   | { type: 'done'; incidents: number; alerts: number; activity: number }
   | { type: 'error'; message: string; problems: string[] };

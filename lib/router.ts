@@ -3,6 +3,7 @@
  * Pure of `browser.*`: the entrypoint passes what it needs, so handlers are tested with fakeBrowser.
  */
 import type { MoverDB } from './db';
+import { dexieReader } from './flyout-reader';
 import type { Profile } from './model';
 import { moveAlerts, undoMove } from './move';
 import { canRead } from './permissions';
@@ -49,7 +50,10 @@ export interface RouterDeps {
 
 export type SenderKind = 'extension' | 'content' | 'foreign';
 
-export function senderKind(sender: Sender, deps: Pick<RouterDeps, 'extensionId' | 'extensionOrigin'>): SenderKind {
+export function senderKind(
+  sender: Sender,
+  deps: Pick<RouterDeps, 'extensionId' | 'extensionOrigin'>,
+): SenderKind {
   if (sender.id !== deps.extensionId) return 'foreign';
   if (sender.url?.startsWith(deps.extensionOrigin)) return 'extension';
   if (sender.tab) return 'content';
@@ -57,11 +61,15 @@ export function senderKind(sender: Sender, deps: Pick<RouterDeps, 'extensionId' 
 }
 
 export function errorResponse(e: unknown): Response<never> {
-  if (e instanceof MoverError) return { ok: false, error: { code: e.code, message: e.message, details: e.details } };
+  if (e instanceof MoverError)
+    return { ok: false, error: { code: e.code, message: e.message, details: e.details } };
   console.error('[incident-mover] unexpected error', e);
   return {
     ok: false,
-    error: { code: 'internal', message: 'Something went wrong in the extension. Nothing was changed; try again.' },
+    error: {
+      code: 'internal',
+      message: 'Something went wrong in the extension. Nothing was changed; try again.',
+    },
   };
 }
 
@@ -73,34 +81,62 @@ export function createRouter(deps: RouterDeps) {
         return { incidents: r.incidents, alerts: r.alerts };
       }
       case 'store.clear':
-        await deps.db.transaction('rw', [deps.db.incidents, deps.db.alerts, deps.db.activity, deps.db.moves, deps.db.meta], async () => {
-          await Promise.all([
-            deps.db.incidents.clear(),
-            deps.db.alerts.clear(),
-            deps.db.activity.clear(),
-            deps.db.moves.clear(),
-            deps.db.meta.clear(),
-          ]);
-        });
+        await deps.db.transaction(
+          'rw',
+          [deps.db.incidents, deps.db.alerts, deps.db.activity, deps.db.moves, deps.db.meta],
+          async () => {
+            await Promise.all([
+              deps.db.incidents.clear(),
+              deps.db.alerts.clear(),
+              deps.db.activity.clear(),
+              deps.db.moves.clear(),
+              deps.db.meta.clear(),
+            ]);
+          },
+        );
         return { cleared: true };
       case 'move.run': {
         const profile = await deps.getProfile();
-        const ctx = { actor: { displayName: profile.displayName, upn: profile.upn }, profile, now: deps.now, newToken: deps.newToken };
+        const ctx = {
+          actor: { displayName: profile.displayName, upn: profile.upn },
+          profile,
+          now: deps.now,
+          newToken: deps.newToken,
+        };
         const result = await moveAlerts(deps.db, req.input, ctx);
         deps.afterMove?.(result);
         return result;
       }
       case 'move.undo': {
         const profile = await deps.getProfile();
-        const ctx = { actor: { displayName: profile.displayName, upn: profile.upn }, profile, now: deps.now, newToken: deps.newToken };
+        const ctx = {
+          actor: { displayName: profile.displayName, upn: profile.upn },
+          profile,
+          now: deps.now,
+          newToken: deps.newToken,
+        };
         const result = await undoMove(deps.db, req.token, ctx);
         deps.afterMove?.(result);
         return result;
       }
       case 'flyout.selection': {
-        const stored = (await deps.session.get(`flyout:${req.nonce}`)) as ResponseMap['flyout.selection'] | undefined;
-        if (!stored) throw new MoverError('not-found', 'This move window has expired. Select the alerts on the page again.');
+        const stored = (await deps.session.get(`flyout:${req.nonce}`)) as
+          | ResponseMap['flyout.selection']
+          | undefined;
+        if (!stored)
+          throw new MoverError(
+            'not-found',
+            'This move window has expired. Select the alerts on the page again.',
+          );
         return stored;
+      }
+      case 'flyout.read': {
+        const reader = dexieReader(deps.db);
+        const q = req.query;
+        if (q.kind === 'selection') return reader.selection(q.alertIds);
+        if (q.kind === 'target') return reader.target(q.incidentId);
+        if (q.kind === 'alerts') return reader.alerts(q.alertIds);
+        return reader.incidents();
       }
       case 'sites.sync':
         if (!deps.sites) throw new MoverError('internal', 'Site adapters are not available in this build.');
@@ -119,7 +155,10 @@ export function createRouter(deps: RouterDeps) {
     }
   }
 
-  async function handleContent(req: ContentRequest, sender: Sender): Promise<ResponseMap[ContentRequest['type']]> {
+  async function handleContent(
+    req: ContentRequest,
+    sender: Sender,
+  ): Promise<ResponseMap[ContentRequest['type']]> {
     switch (req.type) {
       case 'page.lookupAlerts': {
         const profile = await deps.getProfile();
@@ -131,7 +170,13 @@ export function createRouter(deps: RouterDeps) {
           const a = found[i];
           // Alerts outside the analyst's read scope are reported as unknown: never shown, not even to a page.
           if (!a || !canRead(profile, a.scope)) return { id, known: false };
-          return { id, known: true, title: a.title, incidentId: a.incidentId, incidentName: names.get(a.incidentId) };
+          return {
+            id,
+            known: true,
+            title: a.title,
+            incidentId: a.incidentId,
+            incidentName: names.get(a.incidentId),
+          };
         });
         return { alerts };
       }
@@ -152,7 +197,10 @@ export function createRouter(deps: RouterDeps) {
   return async function handle(message: unknown, sender: Sender): Promise<Response<Request['type']>> {
     const kind = senderKind(sender, deps);
     if (kind === 'foreign') {
-      return { ok: false, error: { code: 'forbidden-sender', message: 'Messages from outside the extension are refused.' } };
+      return {
+        ok: false,
+        error: { code: 'forbidden-sender', message: 'Messages from outside the extension are refused.' },
+      };
     }
     const parsed = request.safeParse(message);
     if (!parsed.success) {
@@ -162,7 +210,9 @@ export function createRouter(deps: RouterDeps) {
         error: {
           code: 'bad-request',
           message: `The extension received a malformed message${typeof type === 'string' ? ` (${type.slice(0, 60)})` : ''}; nothing was changed.`,
-          details: parsed.error.issues.slice(0, 20).map((i) => `${i.path.join('.') || '(message)'}: ${i.message}`),
+          details: parsed.error.issues
+            .slice(0, 20)
+            .map((i) => `${i.path.join('.') || '(message)'}: ${i.message}`),
         },
       };
     }
@@ -171,7 +221,10 @@ export function createRouter(deps: RouterDeps) {
     if (kind === 'content' && !isContentType) {
       return {
         ok: false,
-        error: { code: 'forbidden-sender', message: `A web page cannot ask for "${req.type}"; it needs the extension's own window.` },
+        error: {
+          code: 'forbidden-sender',
+          message: `A web page cannot ask for "${req.type}"; it needs the extension's own window.`,
+        },
       };
     }
     try {

@@ -5,10 +5,14 @@
  * posted to the page's own origin. After Save it shows the status with Undo for a few seconds, then closes.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { FlyoutReaderContext, remoteReader } from '@/components/flyout-reader-context';
 import { MoveFlyout } from '@/components/MoveFlyout';
 import { MoveStatus } from '@/components/MoveStatus';
 import { errorMessage, send } from '@/lib/client';
 import type { MoveResult } from '@/lib/protocol';
+
+/** Inside a web page the frame may not open IndexedDB (storage partitioning): it reads through the background. */
+const framed = window.parent !== window;
 
 export const FLYOUT_MESSAGE_SOURCE = 'incident-mover-flyout';
 /** How long the status with Undo stays before the frame closes (paused while the analyst is on it). */
@@ -115,21 +119,23 @@ export function FlyoutApp({ hash, parent }: { hash: string; parent?: Pick<Window
   }
   if (state.kind === 'moving') {
     return (
-      <MoveFlyout
-        alertIds={state.alertIds}
-        onClose={close}
-        onMoved={(result) => {
-          post({
-            source: FLYOUT_MESSAGE_SOURCE,
-            type: 'moved',
-            movedAlertIds: result.movedAlertIds,
-            destinationIncidentId: result.destinationIncidentId,
-            createdIncident: result.createdIncident,
-          });
-          setDeadline(Date.now() + STATUS_MS);
-          setState({ kind: 'moved', result });
-        }}
-      />
+      <FlyoutReaderContext.Provider value={framed ? remoteReader : undefined}>
+        <MoveFlyout
+          alertIds={state.alertIds}
+          onClose={close}
+          onMoved={(result) => {
+            post({
+              source: FLYOUT_MESSAGE_SOURCE,
+              type: 'moved',
+              movedAlertIds: result.movedAlertIds,
+              destinationIncidentId: result.destinationIncidentId,
+              createdIncident: result.createdIncident,
+            });
+            setDeadline(Date.now() + STATUS_MS);
+            setState({ kind: 'moved', result });
+          }}
+        />
+      </FlyoutReaderContext.Provider>
     );
   }
   return (
