@@ -1,8 +1,10 @@
-import type { BrowserContext, Page } from '@playwright/test';
+import type { BrowserContext, Locator, Page } from '@playwright/test';
 import { type FakeGraphServer, makeTenant, startFakeGraphServer } from '../support/fake-graph-server';
 import { expect, test } from './fixtures';
 
 let server: FakeGraphServer;
+/** Alerts from the last day, so the alerts queue's default time range (7 days) shows them. */
+const RECENT = Date.now() - 86_400_000;
 test.afterEach(async () => {
   await server?.close();
 });
@@ -86,4 +88,118 @@ test('a pull stopped with the service worker resumes at the page it was on', asy
   expect(pages.map((r) => r.query.get('$skiptoken'))).toEqual([null, '5', '5', '10']);
   const panel = await openExtensionPage('sidepanel.html#/incidents');
   await expect(panel.locator('[data-incident-id]')).toHaveCount(15);
+});
+
+const go = (page: Page, hash: string) =>
+  page.evaluate((h) => {
+    location.hash = h;
+  }, hash);
+
+/** In the side panel's alerts queue: select alerts by id, open the flyout, pick the target, comment, Save. */
+async function moveInPanel(
+  panel: Page,
+  alertIds: string[],
+  target: { incidentId: string } | 'new',
+  comment: string,
+): Promise<Locator> {
+  await go(panel, '#/alerts');
+  const table = panel.getByRole('table', { name: 'Alerts' });
+  for (const id of alertIds) {
+    await table
+      .locator(`tr[data-alert-id="${id}"]`)
+      .getByRole('checkbox', { name: /^Select alert/ })
+      .check();
+  }
+  await panel.getByRole('button', { name: 'Move alerts to another incident' }).click();
+  const dialog = panel.getByRole('dialog', {
+    name:
+      alertIds.length === 1 ? 'Move alert to another incident' : 'Move multiple alerts to another incident',
+  });
+  if (target === 'new') {
+    await dialog.getByRole('radio', { name: 'Create a new incident' }).check();
+  } else {
+    await dialog.getByRole('radio', { name: 'Link to an existing incident' }).check();
+    const box = dialog.getByRole('combobox', { name: 'Incident name or ID' });
+    await box.fill(target.incidentId);
+    await dialog.locator(`[role="option"][data-incident-id="${target.incidentId}"]`).click();
+  }
+  await dialog.getByRole('textbox', { name: 'Comment' }).fill(comment);
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(dialog).toBeHidden();
+  return dialog;
+}
+
+const moveBodies = () => server.moveCalls().map((c) => c.body);
+
+test('moves made in the side panel reach Defender exactly once each, also across a stopped service worker', async ({
+  context,
+  extensionId,
+  openExtensionPage,
+}) => {
+  server = await startFakeGraphServer({ ...makeTenant(8, 2, RECENT), maxPageSize: 5 });
+  const { section } = await connect(openExtensionPage);
+  await expect(section.getByText(/Last synced .*: 8 incidents received/)).toBeVisible();
+  const panel = await openExtensionPage('sidepanel.html#/alerts');
+
+  // 1. To an existing incident: sent at once, with the comment.
+  await moveInPanel(panel, ['da63850_0'], { incidentId: '1003' }, 'Same host as incident 1003.');
+  await expect
+    .poll(moveBodies)
+    .toEqual([{ alertIds: ['da63850_0'], incidentId: '1003', alertComment: 'Same host as incident 1003.' }]);
+  expect(server.alerts.get('da63850_0')?.incidentId).toBe('1003');
+
+  // 2. To a new incident, and the worker is stopped while Defender is creating it: the request reached
+  //    Defender (which applied it) but its answer never came back.
+  const held = server.hold({ method: 'POST', path: /moveAlerts$/ });
+  await moveInPanel(panel, ['da63852_0', 'da63852_1'], 'new', 'A separate intrusion.');
+  await held.arrived;
+  await stopServiceWorker(context, extensionId);
+  held.release();
+
+  // Waking the worker (any message) finishes the outbox: it reads the alerts back, finds them in the
+  // incident Defender created, and does not post the move again.
+  await section.getByRole('button', { name: 'Sync now' }).click();
+  await expect(section.getByText(/^Synced: \d+ incidents? received, 1 move sent\.$/)).toBeVisible();
+  expect(moveBodies()).toEqual([
+    { alertIds: ['da63850_0'], incidentId: '1003', alertComment: 'Same host as incident 1003.' },
+    { alertIds: ['da63852_0', 'da63852_1'], incidentId: null, alertComment: 'A separate intrusion.' },
+  ]);
+  expect(server.requests.filter((r) => r.path.startsWith('/v1.0/security/alerts_v2/da6385')).length).toBe(2);
+
+  // The provisional incident became Defender's incident 1009 everywhere the side panel looks.
+  expect(server.alerts.get('da63852_0')?.incidentId).toBe('1009');
+  await go(panel, '#/incidents');
+  await expect(panel.locator('tr[data-incident-id="1009"]')).toBeVisible();
+  await expect(panel.locator('tr[data-incident-id^="1000000000"]')).toHaveCount(0);
+  await go(panel, '#/incidents/1009');
+  await panel.getByRole('tab', { name: 'Alerts' }).click();
+  await expect(panel.locator('[data-alert-id="da63852_0"]')).toBeVisible();
+  await expect(panel.locator('[data-alert-id="da63852_1"]')).toBeVisible();
+  await expect(section.getByText(/waiting to be sent/)).toHaveCount(0);
+});
+
+test('a move Defender refuses is rolled back in the side panel, logged, and explained', async ({
+  openExtensionPage,
+}) => {
+  server = await startFakeGraphServer({ ...makeTenant(4, 2, RECENT), maxPageSize: 5 });
+  server.forbiddenAlerts.add('da63851_0');
+  const { section } = await connect(openExtensionPage);
+  await expect(section.getByText(/Last synced .*: 4 incidents received/)).toBeVisible();
+  const panel = await openExtensionPage('sidepanel.html#/alerts');
+
+  await moveInPanel(panel, ['da63851_0'], { incidentId: '1004' }, 'Belongs with 1004.');
+
+  await expect(section.getByRole('alert')).toContainText(
+    'The move of 1 alert to incident 1004 was refused by Microsoft Defender: You do not have permission for this in Microsoft Defender (403: Insufficient privileges to update alert da63851_0.). It was rolled back here.',
+  );
+  await expect(section.getByText('1 move refused by Microsoft Defender and rolled back here.')).toBeVisible();
+  expect(server.moveCalls()).toHaveLength(1);
+  // Back in its incident, live, with the reason in the incident's activity log.
+  await go(panel, '#/incidents/1002');
+  await panel.getByRole('tab', { name: 'Alerts' }).click();
+  await expect(panel.locator('[data-alert-id="da63851_0"]')).toBeVisible();
+  await panel.getByRole('tab', { name: 'Activity log' }).click();
+  await expect(panel.getByRole('tabpanel')).toContainText(
+    'Microsoft Defender refused this move, so it was rolled back here',
+  );
 });

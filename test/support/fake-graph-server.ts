@@ -76,12 +76,14 @@ const BASE_TIME = Date.parse('2026-11-01T08:00:00Z');
 export function makeTenant(
   incidents: number,
   alertsPer = 2,
+  /** Creation time of the first incident (epoch ms); e2e passes a recent one for the queues' time filters. */
+  base = BASE_TIME,
 ): { incidents: FakeIncident[]; alerts: FakeAlert[] } {
   const out = { incidents: [] as FakeIncident[], alerts: [] as FakeAlert[] };
   const categories = ['InitialAccess', 'Execution', 'CredentialAccess', 'LateralMovement'];
   for (let i = 0; i < incidents; i++) {
     const id = String(1001 + i);
-    const at = new Date(BASE_TIME + i * 60_000).toISOString();
+    const at = new Date(base + i * 60_000).toISOString();
     out.incidents.push({
       id,
       displayName: `Incident ${id} on host-${i}`,
