@@ -54,6 +54,7 @@ export function createSyncService(deps: SyncServiceDeps) {
   });
   let running: Promise<SyncRunResult> | undefined;
   let again = false;
+  let moveQueued = false;
 
   const ctx = { now: deps.now, newId: deps.newId };
 
@@ -91,15 +92,24 @@ export function createSyncService(deps: SyncServiceDeps) {
       keepAlive: deps.keepAlive,
       ...deps.clientOptions,
     });
+    const drainOpts = { db, client, now: deps.now, newId: deps.newId, actor: SYSTEM_ACTOR };
     await updateSyncStatus(db, { signedIn: true, phase: 'pushing' });
-    const pushed = await drainOutbox({ db, client, now: deps.now, newId: deps.newId, actor: SYSTEM_ACTOR });
+    const pushed = await drainOutbox(drainOpts);
     await updateSyncStatus(db, { phase: 'pulling' });
     const pulled = await pull({
       db,
       client,
       now: deps.now,
-      onPage: (s) =>
-        updateSyncStatus(db, { progress: { pages: s.runPages, incidents: s.runPulled } }).then(() => {}),
+      onPage: async (s) => {
+        await updateSyncStatus(db, { progress: { pages: s.runPages, incidents: s.runPulled } });
+        // A move made during a long pull goes out between pages, not after the last one.
+        if (moveQueued) {
+          moveQueued = false;
+          const more = await drainOutbox(drainOpts);
+          pushed.sent += more.sent;
+          pushed.refused.push(...more.refused);
+        }
+      },
     });
     const refusals = pushed.refused.map((r) => r.message);
     await updateSyncStatus(db, {
@@ -216,6 +226,7 @@ export function createSyncService(deps: SyncServiceDeps) {
         if (!(await connected())) return;
         await reserveProvisionalIds(db);
         await enqueueMove(db, result.undoToken, ctx);
+        moveQueued = true;
         kick(true);
       })().catch((e) => console.error('[incident-mover] could not queue the move for Microsoft Graph', e));
     },

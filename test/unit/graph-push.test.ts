@@ -350,6 +350,34 @@ describe('push moves to Microsoft Graph', () => {
     expect((await h.db.incidents.get('1002'))?.alertCount).toBe(3);
   });
 
+  it('sends a move made during a long pull between its pages', async () => {
+    h = await graphHarness({ tenant: [6, 1], maxPageSize: 2 });
+    await h.service.signIn();
+    await h.service.settled();
+    await h.db.meta.delete('graph.pull'); // the next sync is a full, three-page pull again
+    h.server.requests.length = 0;
+    let moved = false;
+    h.setFetch(async (input, init) => {
+      const res = await fetch(input, init);
+      if (!moved && String(input).includes('skiptoken=2')) {
+        moved = true;
+        await h.move({
+          alertIds: ['da63850_0'],
+          target: { kind: 'existing', incidentId: '1002' },
+          comment: 'x',
+          reasons: [],
+        });
+      }
+      return res;
+    });
+    await h.service.now();
+
+    const order = h.server.requests
+      .filter((r) => r.method === 'POST' || r.path === '/v1.0/security/incidents')
+      .map((r) => (r.method === 'POST' ? 'move' : (r.query.get('$skiptoken') ?? 'first')));
+    expect(order.slice(0, 4)).toEqual(['first', '2', 'move', '4']);
+  });
+
   it('does not queue moves while signed out', async () => {
     await connected();
     await h.service.signOut();
