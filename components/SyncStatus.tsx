@@ -6,6 +6,7 @@ import { useDb } from './db-context';
 import { useLiveQuery } from './use-live-query';
 import './sync-status.css';
 
+const DAY_MS = 86_400_000;
 const when = (iso: string | undefined) => (iso ? new Date(iso).toLocaleString() : '');
 const plural = (n: number, one: string, many = `${one}s`) =>
   `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
@@ -22,7 +23,12 @@ export function SyncStatus({ compact = false }: { compact?: boolean }) {
       db.meta.get(SYNC_STATUS_KEY),
       db.outbox.where('state').equals('queued').count(),
       db.outbox.where('state').equals('sending').count(),
-      db.outbox.where('state').equals('failed').count(),
+      // Refusals of the last day: older ones are history (each move keeps its own badge).
+      db.outbox
+        .where('state')
+        .equals('failed')
+        .filter((i) => Date.parse(i.createdAt) > Date.now() - DAY_MS)
+        .count(),
     ]);
     return { status: parseSyncStatus(row?.value), waiting: queued + sending, failed };
   }, [db]);

@@ -101,11 +101,18 @@ export function ConnectorsSection() {
   const save = async (e: Event) => {
     e.preventDefault();
     const saved = await saveWith({});
-    if (saved)
-      setMessage({
-        ok: true,
-        text: saved.enabled ? 'Connector saved and turned on.' : 'Connector saved; it is off.',
-      });
+    if (!saved) return;
+    if (saved.enabled) {
+      setMessage({ ok: true, text: 'Connector saved and turned on.' });
+      return;
+    }
+    // Off means no sync at all: the sign-in goes too, so the status says what is true.
+    try {
+      await send({ type: 'sync.signOut' });
+      setMessage({ ok: true, text: 'Connector saved and turned off; you are signed out.' });
+    } catch (err) {
+      setMessage({ ok: false, text: errorMessage(err) });
+    }
   };
 
   const signIn = async () => {
@@ -147,8 +154,8 @@ export function ConnectorsSection() {
       <p class="muted">
         Microsoft Defender, through the Microsoft Graph security API: incidents and alerts come from your
         tenant, and your moves go to it. Register an application in Microsoft Entra ID with the redirect URI
-        below and the delegated permissions SecurityIncident.Read.All, SecurityAlert.Read.All and
-        SecurityData.Manage.All.
+        below as a single-page application (SPA) redirect URI, and the delegated permissions
+        SecurityIncident.Read.All, SecurityAlert.Read.All and SecurityData.Manage.All.
       </p>
       <form onSubmit={save}>
         <label class="row">

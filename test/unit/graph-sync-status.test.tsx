@@ -29,7 +29,7 @@ const item = (state: 'queued' | 'sending' | 'failed' | 'done', n: number) => ({
   body: { alertIds: ['a'], incidentId: '1' },
   state,
   attempts: 0,
-  createdAt: '2026-11-27T10:00:00Z',
+  createdAt: new Date().toISOString(),
   requestId: `r${n}`,
 });
 
