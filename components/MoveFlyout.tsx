@@ -8,12 +8,15 @@
 import type { JSX, TargetedKeyboardEvent } from 'preact';
 import { useEffect, useId, useMemo, useRef, useState } from 'preact/hooks';
 import { ClientError, errorMessage, send } from '@/lib/client';
+import type { MoverDB } from '@/lib/db';
 import type { IncidentChoice, ResolvedTarget } from '@/lib/flyout-reader';
+import { type CatalogRow, incidentCatalog } from '@/lib/incident-catalog';
 import { buildIncidentIndex, type IncidentIndex, type IncidentRow } from '@/lib/incident-search';
 import type { Alert } from '@/lib/model';
 import { canRead, canReadIncident } from '@/lib/permissions';
 import { type MovePreview, type PreviewTarget, previewMove } from '@/lib/preview';
 import { MAX_COMMENT, type MoveResult, type MoveTarget } from '@/lib/protocol';
+import { useDb } from './db-context';
 import { useFlyoutReader, useReaderQuery } from './flyout-reader-context';
 import { IncidentCombobox } from './IncidentCombobox';
 import { humanize, plural, REASON_LABELS, REASON_ORDER } from './move-labels';
@@ -46,6 +49,14 @@ type SelectedAlert =
   | { kind: 'movable'; alert: Alert }
   | { kind: 'unknown'; id: string }
   | { kind: 'hidden'; id: string };
+
+/** The shared incident catalog's rows (undefined until first read), live; nothing when `enabled` is false. */
+function useIncidentCatalog(db: MoverDB, enabled: boolean): readonly CatalogRow[] | undefined {
+  const catalog = incidentCatalog(db);
+  const [rows, setRows] = useState(() => (enabled ? catalog.current() : undefined));
+  useEffect(() => (enabled ? catalog.subscribe(setRows) : undefined), [catalog, enabled]);
+  return rows;
+}
 
 const FOCUSABLE =
   'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), summary, [tabindex]:not([tabindex="-1"])';
@@ -104,6 +115,7 @@ function moveErrorMessage(e: unknown): string {
 
 export function MoveFlyout({ alertIds, onClose, onMoved }: MoveFlyoutProps) {
   const reader = useFlyoutReader();
+  const db = useDb();
   const { profile, loaded: profileLoaded } = useProfile();
   const uid = useId();
   const ids = useMemo(() => [...new Set(alertIds)], [alertIds.join('\n')]);
@@ -135,27 +147,19 @@ export function MoveFlyout({ alertIds, onClose, onMoved }: MoveFlyoutProps) {
   for (const a of movable)
     if (!Object.hasOwn(seenVersions.current, a.id)) seenVersions.current[a.id] = a.version;
 
-  // --- Incidents to choose from, live (new incidents appear as they are created).
-  const incidents = useReaderQuery((r) => r.incidents(), [], { poll: false });
+  // --- Incidents to choose from, most recently updated first. Where the store is local, from the shared live
+  // catalog (read once per page, then kept up to date cheaply); in a framed page, asked of the background once.
+  const catalog = useIncidentCatalog(db, reader.live);
+  const asked = useReaderQuery(async (r) => (r.live ? undefined : r.incidents()), [], { poll: false });
+  const incidentRows: readonly IncidentOption[] | undefined = reader.live ? catalog : asked.data;
   const previousIndex = useRef<IncidentIndex<IncidentOption> | undefined>(undefined);
   const index = useMemo(() => {
-    if (incidents.status !== 'ready' || !profileLoaded) return undefined;
-    const rows: IncidentOption[] = [];
-    for (const i of incidents.data) {
-      if (!canReadIncident(profile, i)) continue;
-      rows.push({
-        id: i.id,
-        displayName: i.displayName,
-        status: i.status,
-        severity: i.severity,
-        redirectIncidentId: i.redirectIncidentId,
-        scopes: i.scopes ?? [],
-      });
-    }
-    const built = buildIncidentIndex(rows, previousIndex.current);
+    if (!incidentRows || !profileLoaded) return undefined;
+    const readable = incidentRows.filter((i) => canReadIncident(profile, i));
+    const built = buildIncidentIndex(readable, previousIndex.current);
     previousIndex.current = built;
     return built;
-  }, [incidents.data, profile, profileLoaded]);
+  }, [incidentRows, profile, profileLoaded]);
 
   // --- The form.
   const [kind, setKind] = useState<MoveTarget['kind']>('existing');
