@@ -58,6 +58,8 @@ export const pageRequest = z.discriminatedUnion('type', [
 
 /** Requests a content script may send: only what a page button needs. Never a move. */
 export const contentRequest = z.discriminatedUnion('type', [
+  /** The site adapters that apply to the page (validated here, so the content script carries no schema library). */
+  z.object({ type: z.literal('page.adapters'), url: z.string().max(4_000) }),
   z.object({ type: z.literal('page.lookupAlerts'), alertIds: z.array(z.string().max(200)).max(1_000) }),
   z.object({ type: z.literal('page.openFlyout'), alertIds: z.array(z.string().max(200)).min(1).max(1_000) }),
 ]);
@@ -103,6 +105,7 @@ export interface ResponseMap {
   'sync.now': { pulled: number; pushed: number };
   'sync.signIn': { signedIn: true };
   'sync.signOut': { signedIn: false };
+  'page.adapters': { adapters: unknown[] };
   'page.lookupAlerts': { alerts: LookedUpAlert[] };
   'page.openFlyout': { nonce: string; url: string };
 }

@@ -39,7 +39,11 @@ export interface RouterDeps {
   /** Session storage for flyout selections handed from a page to the extension UI. */
   session: { get(key: string): Promise<unknown>; set(key: string, value: unknown): Promise<void> };
   /** Optional services wired by the background (sites registration, sync). */
-  sites?: { sync(): Promise<ResponseMap['sites.sync']> };
+  sites?: {
+    sync(): Promise<ResponseMap['sites.sync']>;
+    /** Enabled, validated adapters whose URL pattern names `url`. */
+    adaptersFor(url: string): Promise<unknown[]>;
+  };
   sync?: {
     now(): Promise<ResponseMap['sync.now']>;
     signIn(): Promise<void>;
@@ -160,6 +164,18 @@ export function createRouter(deps: RouterDeps) {
     sender: Sender,
   ): Promise<ResponseMap[ContentRequest['type']]> {
     switch (req.type) {
+      case 'page.adapters': {
+        // Only for the page that asks: a page may learn nothing about the analyst's other sites.
+        const sameOrigin = (() => {
+          try {
+            return !!sender.url && new URL(req.url).origin === new URL(sender.url).origin;
+          } catch {
+            return false;
+          }
+        })();
+        if (!sameOrigin || !deps.sites) return { adapters: [] };
+        return { adapters: await deps.sites.adaptersFor(req.url) };
+      }
       case 'page.lookupAlerts': {
         const profile = await deps.getProfile();
         const found = await deps.db.alerts.bulkGet(req.alertIds);

@@ -1,6 +1,6 @@
 /** The browser side of site registration, for the background (sites-registration.ts holds the logic). */
 import { browser } from 'wxt/browser';
-import type { SiteAdapter } from './site-adapters';
+import { adaptersForUrl, effectiveAdapters, type SiteAdapter } from './site-adapters';
 import { type RegistrationApis, syncRegistrations } from './sites-registration';
 import { sitesItem } from './sites-store';
 
@@ -18,5 +18,8 @@ export function browserRegistrationApis(): RegistrationApis {
 
 export function createSitesService() {
   const apis = browserRegistrationApis();
-  return { sync: () => syncRegistrations(apis) };
+  return {
+    sync: () => syncRegistrations(apis),
+    adaptersFor: async (url: string) => adaptersForUrl(effectiveAdapters(await sitesItem.getValue()), url),
+  };
 }

@@ -1,6 +1,5 @@
 import { browser } from 'wxt/browser';
-import { effectiveAdapters } from '@/lib/site-adapters';
-import { sitesItem } from '@/lib/sites-store';
+import type { SiteAdapter } from '@/lib/site-adapters';
 import { createPageController } from './page-controller';
 
 /**
@@ -22,10 +21,30 @@ export default defineContentScript({
       extensionOrigin: browser.runtime.getURL('/').slice(0, -1),
       sendMessage: (message) => browser.runtime.sendMessage(message),
     });
+    // The background validates the analyst's sites and answers with the ones for this URL.
+    const refresh = async () => {
+      const url = location.href;
+      try {
+        const answer = (await browser.runtime.sendMessage({ type: 'page.adapters', url })) as {
+          ok?: boolean;
+          data?: { adapters?: unknown };
+        };
+        const adapters =
+          answer?.ok && Array.isArray(answer.data?.adapters) ? (answer.data.adapters as SiteAdapter[]) : [];
+        if (ctx.isValid) {
+          controller.setUrl(url);
+          controller.setAdapters(adapters);
+        }
+      } catch {
+        // The extension was reloaded: this context is invalid and tears itself down.
+      }
+    };
     ctx.onInvalidated(() => controller.destroy());
-    ctx.addEventListener(window, 'wxt:locationchange', () => controller.setUrl(location.href));
-    ctx.onInvalidated(sitesItem.watch((stored) => controller.setAdapters(effectiveAdapters(stored))));
-    const stored = await sitesItem.getValue();
-    if (ctx.isValid) controller.setAdapters(effectiveAdapters(stored));
+    ctx.addEventListener(window, 'wxt:locationchange', () => void refresh());
+    // Back from the options page (a site switched on or off): ask again.
+    ctx.addEventListener(document, 'visibilitychange', () => {
+      if (document.visibilityState === 'visible') void refresh();
+    });
+    await refresh();
   },
 });

@@ -3,16 +3,9 @@
  * a map of handled rows so nothing is handled twice, single-page navigation through `setUrl`, and a full
  * teardown in `destroy`. Messaging is injected so this is unit-tested in happy-dom without a browser.
  */
-import * as z from 'zod/mini';
 import type { ContentRequest } from '@/lib/protocol';
-import {
-  adaptersForUrl,
-  findIdLink,
-  isRowSelected,
-  readAlertId,
-  type SiteAdapter,
-  scanAlertRows,
-} from '@/lib/site-adapters';
+import type { SiteAdapter } from '@/lib/site-adapters';
+import { adaptersForUrl, findIdLink, isRowSelected, readAlertId, scanAlertRows } from '@/lib/site-rows';
 import {
   createFlyoutFrame,
   createRowButton,
@@ -25,20 +18,41 @@ import {
 
 /** What the flyout page posts to its parent when it is done. */
 export const FLYOUT_SOURCE = 'incident-mover-flyout';
-export const flyoutFrameMessage = z.object({ source: z.literal(FLYOUT_SOURCE), type: z.literal('close') });
+/** Whether a message from the flyout frame says it is done (`{ source, type: 'close' }`). */
+export function isFlyoutCloseMessage(data: unknown): boolean {
+  const m = data as { source?: unknown; type?: unknown } | null;
+  return typeof m === 'object' && m !== null && m.source === FLYOUT_SOURCE && m.type === 'close';
+}
 
-// The background's answer to `page.openFlyout` (lib/protocol.ts `responseEnvelope` and `ResponseMap`), in
-// zod/mini: the protocol module's classic zod would triple the content script's size.
-const openFlyoutResponse = z.union([
-  z.object({
-    ok: z.literal(true),
-    data: z.object({
-      nonce: z.string().check(z.minLength(1), z.maxLength(100)),
-      url: z.string().check(z.maxLength(2_000)),
-    }),
-  }),
-  z.object({ ok: z.literal(false), error: z.object({ message: z.string().check(z.maxLength(2_000)) }) }),
-]);
+type OpenFlyoutAnswer = { ok: true; nonce: string; url: string } | { ok: false; message: string };
+
+/**
+ * The background's answer to `page.openFlyout` (lib/protocol.ts envelope), checked by hand: a schema library
+ * would double the content script's size.
+ */
+export function readOpenFlyoutAnswer(answer: unknown): OpenFlyoutAnswer | undefined {
+  const isText = (v: unknown, min: number, max: number): v is string =>
+    typeof v === 'string' && v.length >= min && v.length <= max;
+  const a = answer as {
+    ok?: unknown;
+    data?: { nonce?: unknown; url?: unknown };
+    error?: { message?: unknown };
+  } | null;
+  if (typeof a !== 'object' || a === null) return undefined;
+  if (a.ok === true && typeof a.data === 'object' && a.data !== null) {
+    const { nonce, url } = a.data;
+    return isText(nonce, 1, 100) && isText(url, 1, 2_000) ? { ok: true, nonce, url } : undefined;
+  }
+  if (
+    a.ok === false &&
+    typeof a.error === 'object' &&
+    a.error !== null &&
+    isText(a.error.message, 0, 2_000)
+  ) {
+    return { ok: false, message: a.error.message };
+  }
+  return undefined;
+}
 
 /** The background answers at most this many ids per request (lib/protocol.ts `contentRequest`). */
 export const MAX_IDS_PER_FLYOUT = 1_000;
@@ -256,16 +270,16 @@ export function createPageController(options: PageControllerOptions): PageContro
         return;
       }
       if (destroyed) return;
-      const response = openFlyoutResponse.safeParse(answer);
-      if (!response.success) {
+      const response = readOpenFlyoutAnswer(answer);
+      if (!response) {
         showMessage(answer === undefined ? GONE_MESSAGE : UNEXPECTED_MESSAGE);
         return;
       }
-      if (!response.data.ok) {
-        showMessage(response.data.error.message);
+      if (!response.ok) {
+        showMessage(response.message);
         return;
       }
-      const { url: src } = response.data.data;
+      const src = response.url;
       if (!src.startsWith(`${options.extensionOrigin}/`)) {
         showMessage(UNEXPECTED_MESSAGE);
         return;
@@ -294,7 +308,7 @@ export function createPageController(options: PageControllerOptions): PageContro
       (e: MessageEvent) => {
         // Only the flyout we opened, from the extension's origin: the page can post anything it likes.
         if (e.origin !== options.extensionOrigin || e.source !== frame.iframe.contentWindow) return;
-        if (flyoutFrameMessage.safeParse(e.data).success) close();
+        if (isFlyoutCloseMessage(e.data)) close();
       },
       { signal: closing.signal },
     );

@@ -3,10 +3,9 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { ContentScriptContext } from 'wxt/utils/content-script-context';
 import content from '@/entrypoints/content/index';
-import { DEFENDER_ADAPTER, MICROFORMAT_ADAPTER } from '@/lib/site-adapters';
-import { sitesItem } from '@/lib/sites-store';
+import { MICROFORMAT_ADAPTER, type SiteAdapter } from '@/lib/site-adapters';
 
-// The real content script entrypoint: adapters from storage, messaging through fakeBrowser, WXT's context.
+// The real content script entrypoint: adapters from the background, messaging through fakeBrowser, WXT's context.
 const settle = () => new Promise((r) => setTimeout(r, 250));
 const buttons = () => document.querySelectorAll('incident-mover-row-button');
 
@@ -27,29 +26,62 @@ it('is registered at runtime only, so the manifest asks for no host permission',
   expect(content.matches ?? []).toEqual([]);
 });
 
-it('adds buttons with the stored adapters, follows storage changes, and sends page.openFlyout to the background', async () => {
+/** Stands in for the background: answers page.adapters with `adapters`, records what the page asked. */
+function fakeBackground(state: { adapters: SiteAdapter[] }) {
   const received: unknown[] = [];
-  fakeBrowser.runtime.onMessage.addListener((message) => {
+  // fakeBrowser's sendMessage answers through sendResponse (with `return true`), as Chrome's callback API does.
+  fakeBrowser.runtime.onMessage.addListener((message: { type?: string }, _sender, sendResponse) => {
     received.push(message);
-    return Promise.resolve({ ok: false, error: { code: 'not-found', message: 'Not in the store.' } });
+    sendResponse(
+      message.type === 'page.adapters'
+        ? { ok: true, data: { adapters: state.adapters } }
+        : { ok: false, error: { code: 'not-found', message: 'Not in the store.' } },
+    );
+    return true;
   });
-  await content.main(ctx);
-  expect(buttons()).toHaveLength(2);
+  return received;
+}
 
-  await sitesItem.setValue([{ ...MICROFORMAT_ADAPTER, enabled: false }, DEFENDER_ADAPTER]);
+it("asks the background for this page's adapters, asks again when the page comes back into view, and sends page.openFlyout", async () => {
+  const state = { adapters: [MICROFORMAT_ADAPTER] };
+  const received = fakeBackground(state);
+  await content.main(ctx);
+  await settle();
+  expect(buttons()).toHaveLength(2);
+  expect(received[0]).toEqual({ type: 'page.adapters', url: location.href });
+
+  state.adapters = [];
+  document.dispatchEvent(new Event('visibilitychange'));
   await settle();
   expect(buttons()).toHaveLength(0);
 
-  await sitesItem.setValue([]);
+  state.adapters = [MICROFORMAT_ADAPTER];
+  document.dispatchEvent(new Event('visibilitychange'));
   await settle();
   expect(buttons()).toHaveLength(2);
+  received.length = 0;
   buttons()[0]!.shadowRoot!.querySelector('button')!.click();
   await settle();
   expect(received).toEqual([{ type: 'page.openFlyout', alertIds: ['a_1'] }]);
 });
 
-it('removes everything it added when WXT invalidates the context', async () => {
+it('adds nothing when the background answers with something malformed', async () => {
+  const received: unknown[] = [];
+  fakeBrowser.runtime.onMessage.addListener((message, _sender, sendResponse) => {
+    received.push(message);
+    sendResponse({ ok: true, data: { adapters: 'all of them' } });
+    return true;
+  });
   await content.main(ctx);
+  await settle();
+  expect(received).toHaveLength(1);
+  expect(buttons()).toHaveLength(0);
+});
+
+it('removes everything it added when WXT invalidates the context', async () => {
+  fakeBackground({ adapters: [MICROFORMAT_ADAPTER] });
+  await content.main(ctx);
+  await settle();
   expect(buttons()).toHaveLength(2);
   ctx.notifyInvalidated();
   expect(buttons()).toHaveLength(0);
