@@ -13,7 +13,15 @@ export default defineConfig({
   manifest: ({ browser }) => ({
     name: 'Incident Mover',
     description: 'Move security alerts between incidents, with a comment, an activity log and undo.',
-    permissions: ['storage', 'unlimitedStorage', 'scripting', 'alarms', 'identity', 'activeTab', ...(browser === 'firefox' ? [] : ['sidePanel'])],
+    permissions: [
+      'storage',
+      'unlimitedStorage',
+      'scripting',
+      'alarms',
+      'identity',
+      'activeTab',
+      ...(browser === 'firefox' ? [] : ['sidePanel']),
+    ],
     optional_host_permissions: ['https://*/*', 'http://*/*'],
     host_permissions: testBuild ? ['http://127.0.0.1/*', 'http://localhost/*'] : [],
     action: { default_title: 'Incident Mover' },
@@ -28,5 +36,7 @@ export default defineConfig({
       for (const entry of entrypoints) if (entry.name === 'bench' && !testBuild) entry.skipped = true;
     },
   },
-  zip: { excludeSources: ['**/*.log', '.output/**', '.output-test/**', 'bench/results/**', 'test-results/**'] },
+  zip: {
+    excludeSources: ['**/*.log', '.output/**', '.output-test/**', 'bench/results/**', 'test-results/**'],
+  },
 });

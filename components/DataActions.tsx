@@ -1,6 +1,5 @@
 import { useRef, useState } from 'preact/hooks';
-import { errorMessage, importFile, loadSampleData } from '@/lib/client';
-import { ClientError } from '@/lib/client';
+import { ClientError, errorMessage, importFile, loadSampleData } from '@/lib/client';
 import type { ImportProgress } from '@/lib/protocol';
 
 type Progress = Extract<ImportProgress, { type: 'progress' }>;
@@ -23,7 +22,10 @@ export function DataActions({ fileInput = 'button' }: { fileInput?: 'button' | '
   const fileRef = useRef<HTMLInputElement>(null);
   const busy = state.kind === 'busy';
 
-  const run = async (what: string, job: (onProgress: (p: Progress) => void) => Promise<{ incidents: number; alerts: number }>) => {
+  const run = async (
+    what: string,
+    job: (onProgress: (p: Progress) => void) => Promise<{ incidents: number; alerts: number }>,
+  ) => {
     setState({ kind: 'busy', what });
     try {
       const r = await job((progress) => setState({ kind: 'busy', what, progress }));
@@ -32,7 +34,11 @@ export function DataActions({ fileInput = 'button' }: { fileInput?: 'button' | '
         message: `${what}: ${r.incidents.toLocaleString('en')} incidents and ${r.alerts.toLocaleString('en')} alerts.`,
       });
     } catch (e) {
-      setState({ kind: 'error', message: errorMessage(e), problems: e instanceof ClientError ? e.details : [] });
+      setState({
+        kind: 'error',
+        message: errorMessage(e),
+        problems: e instanceof ClientError ? e.details : [],
+      });
     }
   };
 
@@ -47,7 +53,12 @@ export function DataActions({ fileInput = 'button' }: { fileInput?: 'button' | '
   return (
     <div class="data-actions">
       <div class="row">
-        <button type="button" class="primary" disabled={busy} onClick={() => run('Loaded sample data', loadSampleData)}>
+        <button
+          type="button"
+          class="primary"
+          disabled={busy}
+          onClick={() => run('Loaded sample data', loadSampleData)}
+        >
           Load sample data
         </button>
         {fileInput === 'button' ? (
@@ -55,12 +66,26 @@ export function DataActions({ fileInput = 'button' }: { fileInput?: 'button' | '
             <button type="button" disabled={busy} onClick={() => fileRef.current?.click()}>
               Import incidents
             </button>
-            <input ref={fileRef} type="file" accept=".json,application/json" hidden tabIndex={-1} aria-hidden="true" onChange={onFile} />
+            <input
+              ref={fileRef}
+              type="file"
+              accept=".json,application/json"
+              hidden
+              tabIndex={-1}
+              aria-hidden="true"
+              onChange={onFile}
+            />
           </>
         ) : (
           <label>
             Import incidents{' '}
-            <input type="file" accept=".json,application/json" aria-label="Import incidents" disabled={busy} onChange={onFile} />
+            <input
+              type="file"
+              accept=".json,application/json"
+              aria-label="Import incidents"
+              disabled={busy}
+              onChange={onFile}
+            />
           </label>
         )}
       </div>
@@ -69,7 +94,10 @@ export function DataActions({ fileInput = 'button' }: { fileInput?: 'button' | '
           <div>
             <span>
               {progress ? PHASES[progress.phase] : 'Working'}
-              {progress && progress.total > 0 ? ` ${progress.done.toLocaleString('en')} of ${progress.total.toLocaleString('en')}` : ''}…
+              {progress && progress.total > 0
+                ? ` ${progress.done.toLocaleString('en')} of ${progress.total.toLocaleString('en')}`
+                : ''}
+              …
             </span>
             <progress
               aria-label="Progress"

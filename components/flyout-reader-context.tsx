@@ -61,7 +61,6 @@ export function useReaderQuery<T>(
       clearInterval(timer);
       removeEventListener('focus', run);
     };
-    // biome-ignore lint/correctness/useExhaustiveDependencies: the caller lists the query's inputs.
   }, [reader, ...deps]);
   return state;
 }

@@ -21,8 +21,6 @@ export function useLiveQuery<T>(query: () => Promise<T> | T, deps: unknown[]): L
       },
     });
     return () => sub.unsubscribe();
-    // biome-ignore lint/correctness/useExhaustiveDependencies: the caller lists the query's inputs.
   }, deps);
   return state;
 }
-

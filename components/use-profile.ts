@@ -4,7 +4,10 @@ import { profileItem } from '@/lib/settings';
 
 /** The analyst profile, live across every open view. */
 export function useProfile(): { profile: Profile; loaded: boolean } {
-  const [state, setState] = useState<{ profile: Profile; loaded: boolean }>({ profile: DEFAULT_PROFILE, loaded: false });
+  const [state, setState] = useState<{ profile: Profile; loaded: boolean }>({
+    profile: DEFAULT_PROFILE,
+    loaded: false,
+  });
   useEffect(() => {
     const apply = (value: unknown) => {
       const parsed = profileSchema.safeParse(value);

@@ -29,11 +29,16 @@ export async function send<R extends PageRequest>(req: R): Promise<ResponseMap[R
   try {
     raw = await browser.runtime.sendMessage(req);
   } catch {
-    throw new ClientError('internal', 'The extension’s background did not answer. Reload the extension and try again.');
+    throw new ClientError(
+      'internal',
+      'The extension’s background did not answer. Reload the extension and try again.',
+    );
   }
   const env = responseEnvelope.safeParse(raw);
-  if (!env.success) throw new ClientError('internal', 'The extension’s background gave an answer it should not have.');
-  if (!env.data.ok) throw new ClientError(env.data.error.code, env.data.error.message, env.data.error.details);
+  if (!env.success)
+    throw new ClientError('internal', 'The extension’s background gave an answer it should not have.');
+  if (!env.data.ok)
+    throw new ClientError(env.data.error.code, env.data.error.message, env.data.error.details);
   return env.data.data as ResponseMap[R['type']];
 }
 
@@ -57,7 +62,13 @@ function runPortJob(
       }
     });
     port.onDisconnect.addListener(() => {
-      if (!settled) reject(new ClientError('internal', 'The import was interrupted (the extension restarted). Nothing was imported; try again.'));
+      if (!settled)
+        reject(
+          new ClientError(
+            'internal',
+            'The import was interrupted (the extension restarted). Nothing was imported; try again.',
+          ),
+        );
     });
     for (const m of messages()) port.postMessage(m);
   });
@@ -74,7 +85,10 @@ export async function importText(
   }, onProgress);
 }
 
-export async function importFile(file: File, onProgress?: (p: Extract<ImportProgress, { type: 'progress' }>) => void) {
+export async function importFile(
+  file: File,
+  onProgress?: (p: Extract<ImportProgress, { type: 'progress' }>) => void,
+) {
   return importText(await file.text(), file.name, onProgress);
 }
 
@@ -100,7 +114,12 @@ export function errorMessage(e: unknown): string {
 export async function openWorkspace(route = '#/incidents'): Promise<void> {
   const url = browser.runtime.getURL('/sidepanel.html') + route;
   const g = globalThis as unknown as {
-    chrome?: { sidePanel?: { open(o: { windowId: number }): Promise<void>; setOptions(o: { path: string }): Promise<void> } };
+    chrome?: {
+      sidePanel?: {
+        open(o: { windowId: number }): Promise<void>;
+        setOptions(o: { path: string }): Promise<void>;
+      };
+    };
     browser?: { sidebarAction?: { open(): Promise<void>; setPanel(o: { panel: string }): Promise<void> } };
   };
   try {
@@ -142,9 +161,12 @@ export type ProbeResult =
  */
 export async function testAdapterOnCurrentTab(adapter: unknown, origin: string): Promise<ProbeResult> {
   const granted = await requestOrigin(origin);
-  if (!granted) return { ok: false, message: 'The test needs permission to read that site; it was not granted.' };
+  if (!granted)
+    return { ok: false, message: 'The test needs permission to read that site; it was not granted.' };
   const ext = browser.runtime.getURL('/');
-  const tabs = (await browser.tabs.query({ active: true })).filter((t) => t.url && !t.url.startsWith(ext) && t.id !== undefined);
+  const tabs = (await browser.tabs.query({ active: true })).filter(
+    (t) => t.url && !t.url.startsWith(ext) && t.id !== undefined,
+  );
   tabs.sort((a, b) => (b.lastAccessed ?? 0) - (a.lastAccessed ?? 0));
   const tab = tabs[0];
   if (!tab?.id) return { ok: false, message: 'Open the page that lists alerts in a tab, then test again.' };
@@ -156,12 +178,34 @@ export async function testAdapterOnCurrentTab(adapter: unknown, origin: string):
       },
       args: [adapter],
     });
-    const [res] = await browser.scripting.executeScript({ target: { tabId: tab.id }, files: ['/site-probe.js'] });
-    const r = res?.result as { ok: boolean; count?: number; skipped?: number; firstIds?: string[]; problem?: string; problems?: string[] } | undefined;
+    const [res] = await browser.scripting.executeScript({
+      target: { tabId: tab.id },
+      files: ['/site-probe.js'],
+    });
+    const r = res?.result as
+      | {
+          ok: boolean;
+          count?: number;
+          skipped?: number;
+          firstIds?: string[];
+          problem?: string;
+          problems?: string[];
+        }
+      | undefined;
     if (!r) return { ok: false, message: 'The page did not answer the test.' };
     if (!r.ok) return { ok: false, message: (r.problems ?? []).join(' ') };
-    return { ok: true, count: r.count ?? 0, skipped: r.skipped ?? 0, firstIds: r.firstIds ?? [], problem: r.problem, url: tab.url ?? '' };
+    return {
+      ok: true,
+      count: r.count ?? 0,
+      skipped: r.skipped ?? 0,
+      firstIds: r.firstIds ?? [],
+      problem: r.problem,
+      url: tab.url ?? '',
+    };
   } catch {
-    return { ok: false, message: `The extension may not read ${tab.url ? new URL(tab.url).host : 'that tab'}: its address does not match the URL pattern, or the browser forbids it.` };
+    return {
+      ok: false,
+      message: `The extension may not read ${tab.url ? new URL(tab.url).host : 'that tab'}: its address does not match the URL pattern, or the browser forbids it.`,
+    };
   }
 }

@@ -23,7 +23,8 @@ export function createImportSession(deps: { db: MoverDB; now(): string; post(msg
   return async function receive(raw: unknown): Promise<void> {
     if (finished) return;
     const parsed = importPortMessage.safeParse(raw);
-    if (!parsed.success) return fail('The import was interrupted by a malformed message. Nothing was imported.');
+    if (!parsed.success)
+      return fail('The import was interrupted by a malformed message. Nothing was imported.');
     const msg = parsed.data;
     try {
       if (msg.type === 'chunk') {

@@ -14,11 +14,22 @@ function graphEnum<const T extends readonly [string, ...string[]]>(values: T) {
   return z.union([z.enum(values), z.string().min(1).max(200)]);
 }
 
-export const INCIDENT_STATUSES = ['active', 'inProgress', 'awaitingAction', 'resolved', 'redirected'] as const;
+export const INCIDENT_STATUSES = [
+  'active',
+  'inProgress',
+  'awaitingAction',
+  'resolved',
+  'redirected',
+] as const;
 export const ALERT_STATUSES = ['new', 'inProgress', 'resolved', 'unknown'] as const;
 /** Ordered from lowest to highest; `unknown` ranks below informational. */
 export const SEVERITIES = ['unknown', 'informational', 'low', 'medium', 'high'] as const;
-export const CLASSIFICATIONS = ['unknown', 'falsePositive', 'truePositive', 'informationalExpectedActivity'] as const;
+export const CLASSIFICATIONS = [
+  'unknown',
+  'falsePositive',
+  'truePositive',
+  'informationalExpectedActivity',
+] as const;
 export const SERVICE_SOURCES = [
   'microsoftDefenderForEndpoint',
   'microsoftDefenderForIdentity',
@@ -256,7 +267,7 @@ export const UNSCOPED = 'Unscoped';
 
 export function severityRank(s: string): number {
   const i = (SEVERITIES as readonly string[]).indexOf(s);
-  return i < 0 ? 0 : i;
+  return Math.max(i, 0);
 }
 
 /** The highest severity of a set of alerts (Defender's rule for an incident's severity). */

@@ -29,7 +29,10 @@ export interface RegistrationApis {
 }
 
 /** Origins the content script should run on: granted origins of enabled adapters (no broad pattern is ever asked for). */
-export async function grantedOrigins(adapters: readonly SiteAdapter[], apis: Pick<RegistrationApis, 'hasOrigin'>) {
+export async function grantedOrigins(
+  adapters: readonly SiteAdapter[],
+  apis: Pick<RegistrationApis, 'hasOrigin'>,
+) {
   const granted: string[] = [];
   const missing: SiteAdapter[] = [];
   for (const a of adapters) {
@@ -44,7 +47,9 @@ export async function grantedOrigins(adapters: readonly SiteAdapter[], apis: Pic
   return { granted, missing };
 }
 
-export async function syncRegistrations(apis: RegistrationApis): Promise<{ registered: string[]; disabled: string[] }> {
+export async function syncRegistrations(
+  apis: RegistrationApis,
+): Promise<{ registered: string[]; disabled: string[] }> {
   const stored = await apis.readSites();
   const adapters = effectiveAdapters(stored);
   const { granted, missing } = await grantedOrigins(adapters, apis);
@@ -53,7 +58,9 @@ export async function syncRegistrations(apis: RegistrationApis): Promise<{ regis
   const disabled = missing.filter((a) => !a.builtIn);
   if (disabled.length) {
     const list = Array.isArray(stored) ? (stored as SiteAdapter[]) : [];
-    await apis.writeSites(list.map((s) => (disabled.some((d) => d.id === s.id) ? { ...s, enabled: false } : s)));
+    await apis.writeSites(
+      list.map((s) => (disabled.some((d) => d.id === s.id) ? { ...s, enabled: false } : s)),
+    );
   }
 
   const existing = (await apis.getRegistered()).find((s) => s.id === CONTENT_SCRIPT_ID);

@@ -13,15 +13,24 @@ export const CHROMIUM_ARGS = [
 ];
 
 export function findChromium() {
-  const candidates = [process.env.CHROME_PATH, process.env.CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
+  const candidates = [
+    process.env.CHROME_PATH,
+    process.env.CHROMIUM,
+    '/usr/bin/chromium',
+    '/usr/bin/chromium-browser',
+  ];
   const found = candidates.find((p) => p && existsSync(p));
   if (found) return found;
   if (process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
     console.log("Chromium is missing: installing Debian's chromium package…");
-    execSync('apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium', { stdio: 'inherit' });
+    execSync('apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium', {
+      stdio: 'inherit',
+    });
     if (existsSync('/usr/bin/chromium')) return '/usr/bin/chromium';
   }
-  throw new Error('Chromium was not found. Install it (Debian: `sudo apt-get install chromium`) or set CHROME_PATH.');
+  throw new Error(
+    'Chromium was not found. Install it (Debian: `sudo apt-get install chromium`) or set CHROME_PATH.',
+  );
 }
 
 export function chromiumVersion(path) {

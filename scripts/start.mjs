@@ -15,14 +15,21 @@ console.log('Building the extension…');
 execSync('npx wxt build', { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
 const executablePath = findChromium();
 const profile = mkdtempSync(join(tmpdir(), 'incident-mover-'));
-console.log(`Starting ${chromiumVersion(executablePath)} ${headless ? '(headless: no display found)' : ''} with a fresh profile…`);
+console.log(
+  `Starting ${chromiumVersion(executablePath)} ${headless ? '(headless: no display found)' : ''} with a fresh profile…`,
+);
 
 const context = await chromium.launchPersistentContext(profile, {
   executablePath,
   headless,
   viewport: headless ? { width: 1280, height: 800 } : null,
   ignoreDefaultArgs: ['--disable-extensions'],
-  args: [...(headless ? ['--headless=new'] : []), ...CHROMIUM_ARGS, `--disable-extensions-except=${ext}`, `--load-extension=${ext}`],
+  args: [
+    ...(headless ? ['--headless=new'] : []),
+    ...CHROMIUM_ARGS,
+    `--disable-extensions-except=${ext}`,
+    `--load-extension=${ext}`,
+  ],
 });
 const sw = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
 const id = new URL(sw.url()).host;
@@ -48,7 +55,9 @@ const count = await page.evaluate(
     }),
 );
 console.log(`Loaded sample data: ${count.incidents} incidents, ${count.alerts} alerts.`);
-console.log(`Side panel: chrome-extension://${id}/sidepanel.html  (options: chrome-extension://${id}/options.html)`);
+console.log(
+  `Side panel: chrome-extension://${id}/sidepanel.html  (options: chrome-extension://${id}/options.html)`,
+);
 
 if (headless) {
   const dir = join(root, 'screenshots');

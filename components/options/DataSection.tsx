@@ -9,7 +9,11 @@ import { useLiveQuery } from '../use-live-query';
 export function DataSection() {
   const db = useDb();
   const counts = useLiveQuery(
-    async () => ({ incidents: await db.incidents.count(), alerts: await db.alerts.count(), activity: await db.activity.count() }),
+    async () => ({
+      incidents: await db.incidents.count(),
+      alerts: await db.alerts.count(),
+      activity: await db.activity.count(),
+    }),
     [db],
   );
   const [confirming, setConfirming] = useState(false);
@@ -58,7 +62,7 @@ export function DataSection() {
             Clear all data
           </button>
         ) : (
-          <div role="group" aria-label="Confirm clearing all data" class="row">
+          <fieldset aria-label="Confirm clearing all data" class="row confirm">
             <span>This deletes every incident, alert and activity entry in this browser.</span>
             <button type="button" class="danger" onClick={doClear}>
               Delete everything
@@ -66,7 +70,7 @@ export function DataSection() {
             <button type="button" onClick={() => setConfirming(false)} autoFocus>
               Keep data
             </button>
-          </div>
+          </fieldset>
         )}
       </div>
       {message && (

@@ -23,8 +23,8 @@ export function PermissionsSection() {
     <section aria-labelledby="permissions-title">
       <h2 id="permissions-title">Permissions</h2>
       <p class="muted">
-        Moving alerts needs permission to view the incidents queue, and read and write on every alert’s device group.
-        Alerts in a group set to None are not shown anywhere.
+        Moving alerts needs permission to view the incidents queue, and read and write on every alert’s device
+        group. Alerts in a group set to None are not shown anywhere.
       </p>
       <label class="row">
         <input

@@ -33,7 +33,12 @@ export function ProfileSection() {
       <form onSubmit={save}>
         <label class="field">
           Display name
-          <input value={displayName} onInput={(e) => setDisplayName(e.currentTarget.value)} required maxLength={200} />
+          <input
+            value={displayName}
+            onInput={(e) => setDisplayName(e.currentTarget.value)}
+            required
+            maxLength={200}
+          />
         </label>
         <label class="field">
           User principal name

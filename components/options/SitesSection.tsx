@@ -13,14 +13,37 @@ interface Draft {
   attribute: string;
   pattern: string;
 }
-const EMPTY: Draft = { name: '', urlPattern: '', rowSelector: '[data-alert-id]', idKind: 'attribute', attribute: 'data-alert-id', pattern: '' };
+const EMPTY: Draft = {
+  name: '',
+  urlPattern: '',
+  rowSelector: '[data-alert-id]',
+  idKind: 'attribute',
+  attribute: 'data-alert-id',
+  pattern: '',
+};
 
 function toAdapter(d: Draft): unknown {
   const idFrom =
-    d.idKind === 'attribute' ? { kind: 'attribute', name: d.attribute } : d.idKind === 'text' ? { kind: 'text', pattern: d.pattern } : { kind: 'href', pattern: d.pattern };
+    d.idKind === 'attribute'
+      ? { kind: 'attribute', name: d.attribute }
+      : d.idKind === 'text'
+        ? { kind: 'text', pattern: d.pattern }
+        : { kind: 'href', pattern: d.pattern };
   let name = d.name.trim();
-  if (!name) name = originOf(d.urlPattern)?.replace(/^\*?:?\/\/|\/\*$/g, '').replace(/^[a-z*]+:\/\//, '') || 'My site';
-  return { id: d.id ?? `site:${crypto.randomUUID()}`, name, enabled: true, urlPattern: d.urlPattern, rowSelector: d.rowSelector, idFrom, builtIn: false };
+  if (!name)
+    name =
+      originOf(d.urlPattern)
+        ?.replace(/^\*?:?\/\/|\/\*$/g, '')
+        .replace(/^[a-z*]+:\/\//, '') || 'My site';
+  return {
+    id: d.id ?? `site:${crypto.randomUUID()}`,
+    name,
+    enabled: true,
+    urlPattern: d.urlPattern,
+    rowSelector: d.rowSelector,
+    idFrom,
+    builtIn: false,
+  };
 }
 
 function fromAdapter(a: SiteAdapter): Draft {
@@ -53,7 +76,10 @@ export function SitesSection() {
     try {
       const r = await send({ type: 'sites.sync' });
       const off = r.disabled.length ? ` Switched off (permission removed): ${r.disabled.join(', ')}.` : '';
-      setMessage({ ok: true, text: `${saved} Buttons appear on ${r.registered.length ? r.registered.join(', ') : 'no site yet'}.${off}` });
+      setMessage({
+        ok: true,
+        text: `${saved} Buttons appear on ${r.registered.length ? r.registered.join(', ') : 'no site yet'}.${off}`,
+      });
     } catch (e) {
       setMessage({ ok: false, text: errorMessage(e) });
     }
@@ -61,7 +87,9 @@ export function SitesSection() {
 
   const writeSite = async (adapter: SiteAdapter) => {
     const list = (await sitesItem.getValue()) ?? [];
-    const next = list.some((s) => s.id === adapter.id) ? list.map((s) => (s.id === adapter.id ? adapter : s)) : [...list, adapter];
+    const next = list.some((s) => s.id === adapter.id)
+      ? list.map((s) => (s.id === adapter.id ? adapter : s))
+      : [...list, adapter];
     await sitesItem.setValue(next);
   };
 
@@ -80,7 +108,10 @@ export function SitesSection() {
     await writeSite({ ...checked.adapter, enabled: granted });
     setDraft(null);
     if (!granted) {
-      setMessage({ ok: false, text: `Saved “${checked.adapter.name}”, switched off: permission for ${origin} was not granted.` });
+      setMessage({
+        ok: false,
+        text: `Saved “${checked.adapter.name}”, switched off: permission for ${origin} was not granted.`,
+      });
       return;
     }
     await syncNow(`Saved “${checked.adapter.name}”.`);
@@ -131,8 +162,8 @@ export function SitesSection() {
     <section aria-labelledby="sites-title">
       <h2 id="sites-title">Sites</h2>
       <p class="muted">
-        Pages that list alerts get a move button on each alert row. The extension asks for access to a site only when
-        you save or switch it on.
+        Pages that list alerts get a move button on each alert row. The extension asks for access to a site
+        only when you save or switch it on.
       </p>
       <table>
         <caption class="visually-hidden">Sites</caption>
@@ -148,7 +179,12 @@ export function SitesSection() {
           {adapters.map((a) => (
             <tr key={a.id}>
               <td>
-                <input type="checkbox" aria-label={`Enabled: ${a.name}`} checked={a.enabled} onChange={(e) => void toggle(a, e.currentTarget.checked)} />
+                <input
+                  type="checkbox"
+                  aria-label={`Enabled: ${a.name}`}
+                  checked={a.enabled}
+                  onChange={(e) => void toggle(a, e.currentTarget.checked)}
+                />
               </td>
               <td>{a.name}</td>
               <td>
@@ -157,10 +193,22 @@ export function SitesSection() {
               <td>
                 {!a.builtIn && (
                   <>
-                    <button type="button" onClick={() => { setDraft(fromAdapter(a)); setProbe(null); }} aria-label={`Edit ${a.name}`}>
+                    <button
+                      type="button"
+                      onClick={() => {
+                        setDraft(fromAdapter(a));
+                        setProbe(null);
+                      }}
+                      aria-label={`Edit ${a.name}`}
+                    >
                       Edit
                     </button>{' '}
-                    <button type="button" class="danger" onClick={() => void remove(a)} aria-label={`Remove ${a.name}`}>
+                    <button
+                      type="button"
+                      class="danger"
+                      onClick={() => void remove(a)}
+                      aria-label={`Remove ${a.name}`}
+                    >
                       Remove
                     </button>
                   </>
@@ -171,7 +219,14 @@ export function SitesSection() {
         </tbody>
       </table>
       {!draft ? (
-        <button type="button" onClick={() => { setDraft({ ...EMPTY }); setProbe(null); setProblems([]); }}>
+        <button
+          type="button"
+          onClick={() => {
+            setDraft({ ...EMPTY });
+            setProbe(null);
+            setProblems([]);
+          }}
+        >
           Add site
         </button>
       ) : (
@@ -181,13 +236,18 @@ export function SitesSection() {
           {field('Alert row selector', 'rowSelector', 'tr[data-alert-id]')}
           <label class="field">
             Read the alert ID from
-            <select value={draft.idKind} onChange={(e) => setDraft({ ...draft, idKind: e.currentTarget.value as IdKind })}>
+            <select
+              value={draft.idKind}
+              onChange={(e) => setDraft({ ...draft, idKind: e.currentTarget.value as IdKind })}
+            >
               <option value="attribute">An attribute of the row</option>
               <option value="text">The row’s text (pattern)</option>
               <option value="href">A link’s address (pattern)</option>
             </select>
           </label>
-          {draft.idKind === 'attribute' ? field('Alert ID attribute', 'attribute', 'data-alert-id') : field('Alert ID pattern', 'pattern', '/alerts/([\\w-]+)')}
+          {draft.idKind === 'attribute'
+            ? field('Alert ID attribute', 'attribute', 'data-alert-id')
+            : field('Alert ID pattern', 'pattern', '/alerts/([\\w-]+)')}
           {problems.length > 0 && (
             <ul role="alert" class="error">
               {problems.map((p) => (

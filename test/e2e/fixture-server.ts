@@ -8,7 +8,10 @@ const ROOT = resolve('test/fixtures/pages');
 /** Serves the fixture pages that list alerts on 127.0.0.1 (a random port), as a third-party web app would. */
 export async function startFixtureServer(): Promise<{ origin: string; close(): Promise<void> }> {
   const server: Server = createServer(async (req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(/^([/\\])+/, '');
+    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(
+      /^([/\\])+/,
+      '',
+    );
     const file = join(ROOT, path || 'plain-table.html');
     if (!file.startsWith(ROOT)) {
       res.writeHead(403).end();
@@ -16,7 +19,9 @@ export async function startFixtureServer(): Promise<{ origin: string; close(): P
     }
     try {
       const body = await readFile(file);
-      res.writeHead(200, { 'content-type': file.endsWith('.html') ? 'text/html; charset=utf-8' : 'application/octet-stream' });
+      res.writeHead(200, {
+        'content-type': file.endsWith('.html') ? 'text/html; charset=utf-8' : 'application/octet-stream',
+      });
       res.end(body);
     } catch {
       // Single-page app routes (pushState) fall back to the app's page.

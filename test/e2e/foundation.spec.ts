@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, loadSampleData, test } from './fixtures';
 
-test('a new analyst loads sample data from the empty side panel and sees incidents', async ({ openExtensionPage }) => {
+test('a new analyst loads sample data from the empty side panel and sees incidents', async ({
+  openExtensionPage,
+}) => {
   const page = await openExtensionPage('sidepanel.html#/incidents');
   await expect(page.getByRole('heading', { name: 'No incidents yet' })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Import incidents' })).toBeVisible();
@@ -32,7 +34,8 @@ test('importing a Graph incidents file through the options page', async ({ openE
     value: [
       {
         id: '2972395',
-        displayName: 'Multi-stage incident involving Initial access & Command and control on multiple endpoints',
+        displayName:
+          'Multi-stage incident involving Initial access & Command and control on multiple endpoints',
         status: 'active',
         severity: 'medium',
         createdDateTime: '2026-11-20T09:43:35.5533333Z',
@@ -80,7 +83,12 @@ test('a bad file is refused with its problems listed, and changes nothing', asyn
   const before = await options.getByRole('status').first().textContent();
   const bad = {
     value: [
-      { id: '1', displayName: 'ok', createdDateTime: 'yesterday', alerts: [{ id: 'a1', incidentId: '2', title: 't', createdDateTime: '2026-01-01T00:00:00Z' }] },
+      {
+        id: '1',
+        displayName: 'ok',
+        createdDateTime: 'yesterday',
+        alerts: [{ id: 'a1', incidentId: '2', title: 't', createdDateTime: '2026-01-01T00:00:00Z' }],
+      },
     ],
   };
   const file = join(tmpdir(), `bad-${Date.now()}.json`);
@@ -88,7 +96,11 @@ test('a bad file is refused with its problems listed, and changes nothing', asyn
   await options.getByLabel('Import incidents').setInputFiles(file);
   const alert = options.getByRole('alert');
   await expect(alert).toContainText('was not imported');
-  await expect(alert.getByRole('list', { name: 'Problems in the file' })).toContainText('value[0].createdDateTime');
-  await expect(alert.getByRole('list', { name: 'Problems in the file' })).toContainText('value[0].alerts[0].incidentId');
+  await expect(alert.getByRole('list', { name: 'Problems in the file' })).toContainText(
+    'value[0].createdDateTime',
+  );
+  await expect(alert.getByRole('list', { name: 'Problems in the file' })).toContainText(
+    'value[0].alerts[0].incidentId',
+  );
   expect(await options.getByRole('status').first().textContent()).toBe(before);
 });

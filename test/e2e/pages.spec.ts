@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
-import { expect, loadSampleData, test } from './fixtures';
 import { startFixtureServer } from './fixture-server';
+import { expect, loadSampleData, test } from './fixtures';
 import { alertsFromDistinctIncidents, readAlerts, readCounts } from './store';
 
 let server: Awaited<ReturnType<typeof startFixtureServer>>;
@@ -43,7 +43,10 @@ test('a plain table gets a move button on every alert row, and one alert moves t
   const rowButtons = page.getByRole('button', { name: 'Move alert to another incident', exact: true });
   await expect(rowButtons).toHaveCount(3);
 
-  await page.locator(`tr[data-alert-id="${picked[0]!.id}"]`).getByRole('button', { name: 'Move alert to another incident' }).click();
+  await page
+    .locator(`tr[data-alert-id="${picked[0]!.id}"]`)
+    .getByRole('button', { name: 'Move alert to another incident' })
+    .click();
   expect(await page.evaluate(() => (window as unknown as { __rowClicks: number }).__rowClicks)).toBe(0);
   const flyout = flyoutFrame(page);
   const dialog = flyout.getByRole('dialog', { name: 'Move alert to another incident' });
@@ -68,7 +71,12 @@ test('two rows selected on a single-page app move together with the floating but
   const picked = alertsFromDistinctIncidents(alerts, 8);
   const target = picked[7]!;
   const page = await context.newPage();
-  await page.goto(`${server.origin}/spa.html?ids=${picked.slice(0, 7).map((a) => a.id).join(',')}&pageSize=3&rerender=0`);
+  await page.goto(
+    `${server.origin}/spa.html?ids=${picked
+      .slice(0, 7)
+      .map((a) => a.id)
+      .join(',')}&pageSize=3&rerender=0`,
+  );
   const rowButtons = page.getByRole('button', { name: 'Move alert to another incident', exact: true });
   await expect(rowButtons).toHaveCount(3);
   // The app paginates with pushState and renders new rows: they get buttons too.
@@ -87,19 +95,30 @@ test('two rows selected on a single-page app move together with the floating but
   await expect(dialog).toBeVisible();
   await dialog.getByRole('radio', { name: 'Link to an existing incident' }).check();
   await dialog.getByRole('combobox', { name: 'Incident name or ID' }).fill(target.incidentId);
-  await dialog.getByRole('option', { name: new RegExp(target.incidentId) }).first().click();
+  await dialog
+    .getByRole('option', { name: new RegExp(target.incidentId) })
+    .first()
+    .click();
   await dialog.getByRole('textbox', { name: 'Comment' }).fill('Same campaign as the target incident');
   await dialog.getByRole('button', { name: 'Save' }).click();
-  await expect(flyoutFrame(page).getByRole('status').filter({ hasText: /Moved 2 alerts/ })).toBeVisible();
+  await expect(
+    flyoutFrame(page)
+      .getByRole('status')
+      .filter({ hasText: /Moved 2 alerts/ }),
+  ).toBeVisible();
 
   const now = await readAlerts(panel);
-  for (const a of [picked[3]!, picked[4]!]) expect(now.find((x) => x.id === a.id)!.incidentId).toBe(target.incidentId);
+  for (const a of [picked[3]!, picked[4]!])
+    expect(now.find((x) => x.id === a.id)!.incidentId).toBe(target.incidentId);
   await panel.goto(panel.url().replace(/#.*/, `#/incidents/${target.incidentId}`));
   await panel.getByRole('tab', { name: 'Activity log' }).click();
   await expect(panel.getByText('Same campaign as the target incident').first()).toBeVisible();
 });
 
-test('a table where the id is only in a link gets buttons through a link pattern site', async ({ context, openExtensionPage }) => {
+test('a table where the id is only in a link gets buttons through a link pattern site', async ({
+  context,
+  openExtensionPage,
+}) => {
   const panel = await openExtensionPage('sidepanel.html#/incidents');
   await loadSampleData(panel);
   const picked = alertsFromDistinctIncidents(await readAlerts(panel), 2);
@@ -113,15 +132,23 @@ test('a table where the id is only in a link gets buttons through a link pattern
   await expect(options.getByText(/Buttons appear on/)).toBeVisible();
   const page = await context.newPage();
   await page.goto(`${server.origin}/link-table.html?ids=${picked.map((a) => a.id).join(',')}`);
-  await expect(page.getByRole('button', { name: 'Move alert to another incident', exact: true })).toHaveCount(2);
+  await expect(page.getByRole('button', { name: 'Move alert to another incident', exact: true })).toHaveCount(
+    2,
+  );
 });
 
-test('hostile titles stay inert text, and a page forging extension messages moves nothing', async ({ context, extensionId, openExtensionPage }) => {
+test('hostile titles stay inert text, and a page forging extension messages moves nothing', async ({
+  context,
+  extensionId,
+  openExtensionPage,
+}) => {
   const { panel, alerts } = await setUp(openExtensionPage);
   const picked = alertsFromDistinctIncidents(alerts, 3);
   const hostile = await context.newPage();
   await hostile.goto(`${server.origin}/hostile.html?ids=${picked.map((a) => a.id).join(',')}`);
-  await expect(hostile.getByRole('button', { name: 'Move alert to another incident', exact: true }).first()).toBeVisible();
+  await expect(
+    hostile.getByRole('button', { name: 'Move alert to another incident', exact: true }).first(),
+  ).toBeVisible();
   await hostile.getByRole('button', { name: 'Move alert to another incident', exact: true }).first().click();
   await expect(flyoutFrame(hostile).getByRole('dialog')).toBeVisible();
   expect(await hostile.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
@@ -129,7 +156,9 @@ test('hostile titles stay inert text, and a page forging extension messages move
   const before = await readCounts(panel);
   const beforeAlerts = await readAlerts(panel);
   const forge = await context.newPage();
-  await forge.goto(`${server.origin}/forge.html?ids=${picked.map((a) => a.id).join(',')}&target=${picked[2]!.incidentId}&ext=${extensionId}`);
+  await forge.goto(
+    `${server.origin}/forge.html?ids=${picked.map((a) => a.id).join(',')}&target=${picked[2]!.incidentId}&ext=${extensionId}`,
+  );
   await forge.waitForFunction(() => (window as unknown as { __forgeDone?: boolean }).__forgeDone === true);
   await expect(forge.locator('iframe[src^="chrome-extension://"]')).toHaveCount(0);
   expect(await readCounts(panel)).toEqual(before);

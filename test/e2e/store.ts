@@ -17,7 +17,9 @@ export function readAlerts(page: Page): Promise<StoredAlert[]> {
         req.onsuccess = () => {
           const get = req.result.transaction('alerts').objectStore('alerts').getAll();
           get.onsuccess = () => {
-            resolve(get.result.map((a) => ({ id: a.id, incidentId: a.incidentId, title: a.title, scope: a.scope })));
+            resolve(
+              get.result.map((a) => ({ id: a.id, incidentId: a.incidentId, title: a.title, scope: a.scope })),
+            );
             req.result.close();
           };
         };

@@ -8,9 +8,15 @@ import { profileItem } from '@/lib/settings';
 // The real background entrypoint, driven through fakeBrowser's onMessage with real sender shapes.
 const EXT = `chrome-extension://${fakeBrowser.runtime.id}/`;
 const pageSender = { id: fakeBrowser.runtime.id, url: `${EXT}sidepanel.html#/incidents` };
-const contentSender = { id: fakeBrowser.runtime.id, url: 'https://portal.example.com/alerts', tab: { id: 7 }, frameId: 0 };
+const contentSender = {
+  id: fakeBrowser.runtime.id,
+  url: 'https://portal.example.com/alerts',
+  tab: { id: 7 },
+  frameId: 0,
+};
 const foreignSender = { id: 'some-other-extension', url: 'chrome-extension://some-other-extension/x.html' };
 
+// biome-ignore lint/suspicious/noExplicitAny: answers differ per message type; each test reads the fields it sent for.
 type Resp = { ok: boolean; data?: any; error?: { code: string; message: string; details?: string[] } };
 const sendAs = async (sender: object, message: unknown): Promise<Resp> => {
   const results = await fakeBrowser.runtime.onMessage.trigger(message, sender as never, () => {});
@@ -50,7 +56,11 @@ describe('background messages', () => {
   it('moves an alert for an extension page, and the content script cannot', async () => {
     await sendAs(pageSender, { type: 'store.loadSample' });
     const { a, b } = await firstTwoAlertsOfDifferentIncidents();
-    const input = { alertIds: [a.id], target: { kind: 'existing', incidentId: b.incidentId }, comment: 'Same host' };
+    const input = {
+      alertIds: [a.id],
+      target: { kind: 'existing', incidentId: b.incidentId },
+      comment: 'Same host',
+    };
 
     const refused = await sendAs(contentSender, { type: 'move.run', input });
     expect(refused.ok).toBe(false);
@@ -73,9 +83,18 @@ describe('background messages', () => {
     ['unknown type', { type: 'store.dropEverything' }],
     ['missing input', { type: 'move.run' }],
     ['empty selection', { type: 'move.run', input: { alertIds: [], target: { kind: 'new' }, comment: 'x' } }],
-    ['bad target', { type: 'move.run', input: { alertIds: ['a'], target: { kind: 'elsewhere' }, comment: 'x' } }],
-    ['hostile id', { type: 'move.run', input: { alertIds: ['<img onerror=x>'], target: { kind: 'new' }, comment: 'x' } }],
-    ['oversize comment', { type: 'move.run', input: { alertIds: ['a'], target: { kind: 'new' }, comment: 'x'.repeat(30_001) } }],
+    [
+      'bad target',
+      { type: 'move.run', input: { alertIds: ['a'], target: { kind: 'elsewhere' }, comment: 'x' } },
+    ],
+    [
+      'hostile id',
+      { type: 'move.run', input: { alertIds: ['<img onerror=x>'], target: { kind: 'new' }, comment: 'x' } },
+    ],
+    [
+      'oversize comment',
+      { type: 'move.run', input: { alertIds: ['a'], target: { kind: 'new' }, comment: 'x'.repeat(30_001) } },
+    ],
   ])('answers a malformed message (%s) with a clear error and changes nothing', async (_name, message) => {
     await sendAs(pageSender, { type: 'store.loadSample' });
     const before = await db.activity.count();
@@ -90,10 +109,17 @@ describe('background messages', () => {
     await sendAs(pageSender, { type: 'store.loadSample' });
     const { a, b } = await firstTwoAlertsOfDifferentIncidents();
     await profileItem.setValue({ ...DEFAULT_PROFILE, scopes: { [b.scope]: 'none' } });
-    const r = await sendAs(contentSender, { type: 'page.lookupAlerts', alertIds: [a.id, 'da000_unknown', b.id] });
+    const r = await sendAs(contentSender, {
+      type: 'page.lookupAlerts',
+      alertIds: [a.id, 'da000_unknown', b.id],
+    });
     expect(r.ok).toBe(true);
     const [ka, unknown, kb] = r.data.alerts;
-    expect(ka).toMatchObject({ id: a.id, known: a.scope !== b.scope, ...(a.scope !== b.scope ? { title: a.title } : {}) });
+    expect(ka).toMatchObject({
+      id: a.id,
+      known: a.scope !== b.scope,
+      ...(a.scope !== b.scope ? { title: a.title } : {}),
+    });
     expect(unknown).toEqual({ id: 'da000_unknown', known: false });
     expect(kb).toEqual({ id: b.id, known: false });
   });

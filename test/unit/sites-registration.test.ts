@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { SiteAdapter } from '@/lib/site-adapters';
-import { CONTENT_SCRIPT_ID, type ContentScriptRegistration, type RegistrationApis, syncRegistrations } from '@/lib/sites-registration';
+import {
+  CONTENT_SCRIPT_ID,
+  type ContentScriptRegistration,
+  type RegistrationApis,
+  syncRegistrations,
+} from '@/lib/sites-registration';
 
 const site = (id: string, urlPattern: string, enabled = true): SiteAdapter => ({
   id,
@@ -35,15 +40,24 @@ function fakeApis(granted: string[], sites: unknown[]) {
 
 describe('content script registration follows the sites and the granted permissions', () => {
   it('registers only on granted origins of enabled sites, never a broad pattern', async () => {
-    const { apis, state } = fakeApis(['https://siem.example.com/*'], [site('siem', 'https://siem.example.com/alerts/*'), site('off', 'https://off.example.com/*', false)]);
+    const { apis, state } = fakeApis(
+      ['https://siem.example.com/*'],
+      [site('siem', 'https://siem.example.com/alerts/*'), site('off', 'https://off.example.com/*', false)],
+    );
     const r = await syncRegistrations(apis);
     expect(r.registered).toEqual(['https://siem.example.com/*']);
     expect(state.registered).toHaveLength(1);
-    expect(state.registered[0]).toMatchObject({ id: CONTENT_SCRIPT_ID, matches: ['https://siem.example.com/*'] });
+    expect(state.registered[0]).toMatchObject({
+      id: CONTENT_SCRIPT_ID,
+      matches: ['https://siem.example.com/*'],
+    });
   });
 
   it('switches off a site whose permission was revoked, says so, and unregisters when nothing is left', async () => {
-    const { apis, state } = fakeApis(['https://siem.example.com/*'], [site('siem', 'https://siem.example.com/*')]);
+    const { apis, state } = fakeApis(
+      ['https://siem.example.com/*'],
+      [site('siem', 'https://siem.example.com/*')],
+    );
     await syncRegistrations(apis);
     const revoked = fakeApis([], state.sites);
     revoked.state.registered = state.registered;
@@ -55,7 +69,10 @@ describe('content script registration follows the sites and the granted permissi
   });
 
   it('ignores malformed stored sites instead of registering them', async () => {
-    const { apis, state } = fakeApis(['https://x.example.com/*'], [{ id: 'bad', urlPattern: 'javascript:alert(1)' }, 42, null]);
+    const { apis, state } = fakeApis(
+      ['https://x.example.com/*'],
+      [{ id: 'bad', urlPattern: 'javascript:alert(1)' }, 42, null],
+    );
     const r = await syncRegistrations(apis);
     expect(r.registered).toEqual([]);
     expect(state.registered).toEqual([]);
