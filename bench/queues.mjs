@@ -129,7 +129,7 @@ async function heapAfterLoad(page) {
 export async function measureQueues(context, extensionId, { runs, viewport, timeoutMs = 30_000 }) {
   const out = {};
   for (const queue of ['incidents', 'alerts']) {
-    const r = { firstRows: [], rows: [], heap: [], scroll: [], reason: null };
+    const r = { firstRows: [], pageReady: [], rows: [], heap: [], scroll: [], reason: null };
     for (let run = 0; run < runs && !r.reason; run++) {
       const page = await context.newPage();
       const errors = [];
@@ -146,8 +146,13 @@ export async function measureQueues(context, extensionId, { runs, viewport, time
           r.reason = `not available yet: no ${ROW[queue]} row within ${timeoutMs / 1000} s${errors.length ? ` (page error: ${errors[0]})` : ''}`;
           break;
         }
-        const marks = await page.evaluate(() => window.__benchMarks ?? {});
+        const marks = await page.evaluate(() => ({
+          ...(window.__benchMarks ?? {}),
+          // Baseline: the page with its scripts run (module scripts run before DOMContentLoaded), no data yet.
+          ready: performance.getEntriesByType('navigation')[0]?.domContentLoadedEventEnd,
+        }));
         r.firstRows.push(marks[queue] ?? Number.NaN);
+        r.pageReady.push(marks.ready ?? Number.NaN);
         await settle(page);
         r.rows.push(await page.evaluate(domRows));
         r.heap.push(await heapAfterLoad(page));

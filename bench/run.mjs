@@ -37,21 +37,21 @@ export function plan(env = process.env) {
       quick
         ? [
             [1, 2, 1],
-            [100, 2, 1],
+            [100, 2, 0],
             [1000, 1, 0],
           ]
         : alerts === largest
           ? [
               [1, 7, 1],
-              [100, 5, 1],
-              [1000, 5, 0],
+              [100, 5, 0],
+              [1000, 3, 0],
             ]
           : [
               [1, 5, 1],
-              [100, 3, 1],
-              [1000, 3, 0],
+              [100, 3, 0],
+              [1000, 1, 0],
             ],
-    viaBackground: quick ? { counts: [1, 100], runs: [1, 1] } : { counts: [1, 100, 1000], runs: [5, 3, 2] },
+    viaBackground: quick ? { counts: [1, 100], runs: [1, 1] } : { counts: [1, 100, 1000], runs: [5, 3, 1] },
     import: quick ? { alerts: 2_000, runs: 2 } : { alerts: 5_000, runs: 3 },
     queueRuns: quick ? 2 : 3,
     typeahead: { runs: quick ? 2 : 5, naiveKeystrokes: quick ? 3 : 4 },

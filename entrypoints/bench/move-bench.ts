@@ -2,12 +2,13 @@
  * The move, measured as the background runs it: lib/move.ts `moveAlerts` on the real Dexie store. Next
  * to each run, the baseline: one raw IndexedDB transaction making exactly the same writes (the same
  * alert and incident records, the same activity rows, the same undo record), replayed right after the
- * move. Their ratio is the figure of merit.
+ * move. Their ratio is the figure of merit. A second baseline adds the reads a move cannot avoid (the
+ * alerts, the touched incidents and their members, all requested at once) before the same writes.
  */
 import type { MoverDB } from '@/lib/db';
 import { DEFAULT_PROFILE } from '@/lib/model';
 import type { moveAlerts as MoveAlerts } from '@/lib/move';
-import { openRaw, rawWrite } from './raw-idb';
+import { openRaw, rawReadThenWrite, rawWrite } from './raw-idb';
 
 export interface MoveCaseResult {
   count: number;
@@ -16,6 +17,8 @@ export interface MoveCaseResult {
   move: number[];
   /** The same writes in one raw IndexedDB transaction, ms per run. */
   raw: number[];
+  /** The reads a move needs (alerts, touched incidents and their members), then the same writes, ms per run. */
+  rawRead: number[];
   /** Source incidents and activity rows of the last run (what the move had to write). */
   sources: number;
   activityRows: number;
@@ -69,7 +72,15 @@ export async function moveBench(db: MoverDB, moveAlerts: typeof MoveAlerts, opts
   try {
     for (const count of opts.counts) {
       for (const target of ['existing', 'new'] as const) {
-        const result: MoveCaseResult = { count, target, move: [], raw: [], sources: 0, activityRows: 0 };
+        const result: MoveCaseResult = {
+          count,
+          target,
+          move: [],
+          raw: [],
+          rawRead: [],
+          sources: 0,
+          activityRows: 0,
+        };
         for (let run = 0; run < opts.warmup + opts.runs; run++) {
           const ids = pickAlerts(count);
           const alertsBefore = (await db.alerts.bulkGet(ids)).filter((a) => a !== undefined);
@@ -105,19 +116,30 @@ export async function moveBench(db: MoverDB, moveAlerts: typeof MoveAlerts, opts
             moved.createdIncident ? db.meta.toArray() : Promise.resolve([]),
           ]);
 
-          const t1 = performance.now();
-          await rawWrite(raw, {
+          const writes = {
             alerts: { put: alertsAfter },
             incidents: { put: incidentsAfter },
             activity: { add: activity.map(({ seq: _seq, ...entry }) => entry) },
             moves: { put: record ? [{ ...record, token: `${token}-raw` }] : [] },
             ...(moved.createdIncident ? { meta: { put: meta } } : {}),
-          });
+          };
+          const t1 = performance.now();
+          await rawWrite(raw, writes);
           const rawMs = performance.now() - t1;
+
+          for (const r of writes.moves.put) r.token = `${token}-raw2`;
+          const t2 = performance.now();
+          await rawReadThenWrite(
+            raw,
+            { alertIds: ids, incidentIds: sourceIds.concat(targetId ?? []) },
+            writes,
+          );
+          const rawReadMs = performance.now() - t2;
 
           if (run >= opts.warmup) {
             result.move.push(moveMs);
             result.raw.push(rawMs);
+            result.rawRead.push(rawReadMs);
           }
           result.sources = sourceIds.length;
           result.activityRows = activity.length;

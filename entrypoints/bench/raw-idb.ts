@@ -77,3 +77,49 @@ export function rawPage<T>(
     req.onerror = () => reject(req.error);
   });
 }
+
+const result = <T>(req: IDBRequest<T>) =>
+  new Promise<T>((resolve, reject) => {
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+
+export interface MoveReads {
+  alertIds: readonly string[];
+  /** Incidents the move touches: their records and, through the incidentId index, their alerts. */
+  incidentIds: readonly string[];
+}
+
+/**
+ * What a hand-written move would do in plain IndexedDB: in ONE transaction, read the alerts, the
+ * touched incidents and their members (all requests at once), then make the writes.
+ */
+export async function rawReadThenWrite(
+  db: IDBDatabase,
+  reads: MoveReads,
+  writes: Record<string, StoreWrites>,
+) {
+  const names = [...new Set(['alerts', 'incidents', ...Object.keys(writes)])];
+  const tx = db.transaction(names, 'readwrite');
+  const done = new Promise<void>((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error);
+    tx.onabort = () => reject(tx.error ?? new Error('transaction aborted'));
+  });
+  const alerts = tx.objectStore('alerts');
+  const incidents = tx.objectStore('incidents');
+  const byIncident = alerts.index('incidentId');
+  await Promise.all([
+    ...reads.alertIds.map((id) => result(alerts.get(id))),
+    ...reads.incidentIds.map((id) => result(incidents.get(id))),
+    ...reads.incidentIds.map((id) => result(byIncident.getAll(id))),
+  ]);
+  for (const name of Object.keys(writes)) {
+    const store = tx.objectStore(name);
+    const w = writes[name]!;
+    for (const key of w.delete ?? []) store.delete(key);
+    for (const value of w.put ?? []) store.put(value);
+    for (const value of w.add ?? []) store.add(value);
+  }
+  return done;
+}
