@@ -33,6 +33,10 @@ async function alertRows(page: Page): Promise<{ id: string; incidentId: string }
   );
 }
 
+/** The incident an alert is in, as the alerts queue shows it now. */
+const incidentOf = async (page: Page, alertId: string) =>
+  (await alertRows(page)).find((r) => r.id === alertId)?.incidentId;
+
 const alertRow = (page: Page, id: string) => page.locator(`tr[data-alert-id="${id}"]`);
 const select = (row: Locator) => row.getByRole('checkbox', { name: /^Select alert/ }).check();
 const combobox = (dialog: Locator) => dialog.getByRole('combobox', { name: 'Incident name or ID' });
@@ -124,9 +128,8 @@ test('moves two alerts of different incidents to an incident found by name, show
   await expect(page.getByRole('status').filter({ hasText: 'Undone' })).toHaveText(
     /Undone: 2 alerts are back where they were\./,
   );
-  const after = await alertRows(page);
-  expect(after.find((r) => r.id === a.id)?.incidentId).toBe(a.incidentId);
-  expect(after.find((r) => r.id === b.id)?.incidentId).toBe(b.incidentId);
+  await expect.poll(() => incidentOf(page, a.id)).toBe(a.incidentId);
+  await expect.poll(() => incidentOf(page, b.id)).toBe(b.incidentId);
 
   // The destination's log: the correlation (comment, reasons, both alerts), then the undo.
   const destination = await activityLog(page, target.id);
@@ -217,8 +220,7 @@ test('a move without write access to the device group changes nothing and the fl
   await expect(dialog).toBeHidden();
 
   // Nothing moved.
-  const after = await alertRows(page);
-  expect(after.find((r) => r.id === first!.id)?.incidentId).toBe(first!.incidentId);
+  expect(await incidentOf(page, first!.id)).toBe(first!.incidentId);
 });
 
 test('two pages moving the same alert at once: one succeeds, the other is told it changed', async ({
@@ -267,8 +269,7 @@ test('two pages moving the same alert at once: one succeeds, the other is told i
     `Moving to ${loser.target.id}`,
   );
   const winner = loser === a ? b : a;
-  const after = await alertRows(loser === a ? two : one);
-  expect(after.find((r) => r.id === first!.id)?.incidentId).toBe(winner.target.id);
+  await expect.poll(() => incidentOf(loser === a ? two : one, first!.id)).toBe(winner.target.id);
 });
 
 test('the page flyout refuses an unknown or expired move window, in words', async ({ openExtensionPage }) => {
