@@ -168,6 +168,9 @@ export function IncidentCombobox<R extends IncidentRow>({
         aria-label="Incidents"
         class="incident-options"
         hidden={!expanded}
+        // Keep the focus in the input: a press on an option (or the list's scrollbar) would blur it and close
+        // the list before the click picks.
+        onMouseDown={(e) => e.preventDefault()}
       >
         {expanded &&
           results.map((row, i) => (
@@ -182,8 +185,6 @@ export function IncidentCombobox<R extends IncidentRow>({
               aria-selected={i === activeIndex ? 'true' : 'false'}
               class={i === activeIndex ? 'active' : undefined}
               data-incident-id={row.id}
-              // Keep the focus in the input: the click picks, the blur would close first otherwise.
-              onMouseDown={(e) => e.preventDefault()}
               onClick={() => choose(row)}
               onMouseMove={() => i !== activeIndex && setActive(i)}
             >
