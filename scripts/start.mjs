@@ -36,10 +36,13 @@ const id = new URL(sw.url()).host;
 const page = context.pages()[0] ?? (await context.newPage());
 await page.goto(`chrome-extension://${id}/sidepanel.html#/incidents`);
 
+// A fresh profile opens on the empty state: load the sample tenant as an analyst would.
 const load = page.getByRole('button', { name: 'Load sample data' });
-if (await load.isVisible({ timeout: 5_000 }).catch(() => false)) {
+const rows = page.locator('[data-incident-id]').first();
+await load.or(rows).first().waitFor({ timeout: 30_000 });
+if (await load.isVisible()) {
   await load.click();
-  await page.locator('[data-incident-id]').first().waitFor({ timeout: 60_000 });
+  await rows.waitFor({ timeout: 120_000 });
 }
 const count = await page.evaluate(
   () =>
