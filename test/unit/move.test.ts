@@ -110,9 +110,10 @@ const activityOf = (incidentId: string) =>
     .between([incidentId, 0], [incidentId, Number.MAX_SAFE_INTEGER])
     .toArray();
 
-async function expectRefused(run: Promise<unknown>, code: string, message: RegExp | string) {
+/** Runs `run` after a snapshot (so its rejection is handled as it happens) and checks that nothing changed. */
+async function expectRefused(run: () => Promise<unknown>, code: string, message: RegExp | string) {
   const before = await snapshot(db);
-  const error = await run.then(
+  const error = await run().then(
     () => undefined,
     (e: unknown) => e,
   );
@@ -232,7 +233,7 @@ describe('moveAlerts to an existing incident', () => {
 
   it('refuses a move whose alerts are all already in the target', async () => {
     await expectRefused(
-      moveAlerts(db, request({ alertIds: ['da1', 'da2'], target: toExisting('10') }), context()),
+      () => moveAlerts(db, request({ alertIds: ['da1', 'da2'], target: toExisting('10') }), context()),
       'validation',
       'All 2 selected alerts are already in incident 10 "Incident 10".',
     );
@@ -352,7 +353,7 @@ describe('moveAlerts validation: a clear error and nothing changes', () => {
 
   it('needs at least one alert', async () => {
     await expectRefused(
-      moveAlerts(db, request({ alertIds: [], target: { kind: 'new' } }), context()),
+      () => moveAlerts(db, request({ alertIds: [], target: { kind: 'new' } }), context()),
       'validation',
       /at least one alert/,
     );
@@ -360,7 +361,8 @@ describe('moveAlerts validation: a clear error and nothing changes', () => {
 
   it('names alerts that do not exist', async () => {
     const e = await expectRefused(
-      moveAlerts(db, request({ alertIds: ['da1', 'nope1', 'nope2'], target: toExisting('2') }), context()),
+      () =>
+        moveAlerts(db, request({ alertIds: ['da1', 'nope1', 'nope2'], target: toExisting('2') }), context()),
       'not-found',
       /nope1, nope2 do not exist/,
     );
@@ -373,7 +375,7 @@ describe('moveAlerts validation: a clear error and nothing changes', () => {
     ['x'.repeat(30_001), /30,001 characters long; the limit is 30,000/],
   ])('refuses the comment %#', async (comment, message) => {
     await expectRefused(
-      moveAlerts(db, request({ alertIds: ['da1'], target: toExisting('2'), comment }), context()),
+      () => moveAlerts(db, request({ alertIds: ['da1'], target: toExisting('2'), comment }), context()),
       'validation',
       message,
     );
@@ -390,11 +392,12 @@ describe('moveAlerts validation: a clear error and nothing changes', () => {
 
   it('needs the "View incidents queue" permission', async () => {
     await expectRefused(
-      moveAlerts(
-        db,
-        request({ alertIds: ['da2'], target: toExisting('2') }),
-        context({ ...DEFAULT_PROFILE, canViewIncidentsQueue: false }),
-      ),
+      () =>
+        moveAlerts(
+          db,
+          request({ alertIds: ['da2'], target: toExisting('2') }),
+          context({ ...DEFAULT_PROFILE, canViewIncidentsQueue: false }),
+        ),
       'permission',
       /View incidents queue/,
     );
@@ -403,7 +406,7 @@ describe('moveAlerts validation: a clear error and nothing changes', () => {
   it('needs read and write on every alert, naming the read-only ones', async () => {
     const profile: Profile = { ...DEFAULT_PROFILE, scopes: { Finance: 'read' } };
     await expectRefused(
-      moveAlerts(db, request({ alertIds: ['da1', 'da2'], target: toExisting('2') }), context(profile)),
+      () => moveAlerts(db, request({ alertIds: ['da1', 'da2'], target: toExisting('2') }), context(profile)),
       'permission',
       /"Mimikatz" \(da1\).*read-only/,
     );
@@ -412,7 +415,7 @@ describe('moveAlerts validation: a clear error and nothing changes', () => {
   it('refuses a target incident the analyst cannot read', async () => {
     const profile: Profile = { ...DEFAULT_PROFILE, scopes: { Servers: 'none' } };
     await expectRefused(
-      moveAlerts(db, request({ alertIds: ['da2'], target: toExisting('2') }), context(profile)),
+      () => moveAlerts(db, request({ alertIds: ['da2'], target: toExisting('2') }), context(profile)),
       'permission',
       'You have no access to incident 2.',
     );
@@ -420,7 +423,7 @@ describe('moveAlerts validation: a clear error and nothing changes', () => {
 
   it('refuses a target that does not exist', async () => {
     await expectRefused(
-      moveAlerts(db, request({ alertIds: ['da1'], target: toExisting('77') }), context()),
+      () => moveAlerts(db, request({ alertIds: ['da1'], target: toExisting('77') }), context()),
       'not-found',
       'Incident 77 does not exist.',
     );
@@ -428,12 +431,12 @@ describe('moveAlerts validation: a clear error and nothing changes', () => {
 
   it('refuses a redirect loop and a redirect to nowhere', async () => {
     await expectRefused(
-      moveAlerts(db, request({ alertIds: ['da1'], target: toExisting('3') }), context()),
+      () => moveAlerts(db, request({ alertIds: ['da1'], target: toExisting('3') }), context()),
       'redirected',
       /loop \(3 → 4 → 3\)/,
     );
     await expectRefused(
-      moveAlerts(db, request({ alertIds: ['da1'], target: toExisting('5') }), context()),
+      () => moveAlerts(db, request({ alertIds: ['da1'], target: toExisting('5') }), context()),
       'redirected',
       /merged into incident 99/,
     );
@@ -442,11 +445,16 @@ describe('moveAlerts validation: a clear error and nothing changes', () => {
   it('refuses a move when an alert changed since the user saw it', async () => {
     await moveAlerts(db, request({ alertIds: ['da2'], target: toExisting('2') }), context());
     const e = await expectRefused(
-      moveAlerts(
-        db,
-        request({ alertIds: ['da1', 'da2'], target: { kind: 'new' }, expectedVersions: { da1: 1, da2: 1 } }),
-        context(),
-      ),
+      () =>
+        moveAlerts(
+          db,
+          request({
+            alertIds: ['da1', 'da2'],
+            target: { kind: 'new' },
+            expectedVersions: { da1: 1, da2: 1 },
+          }),
+          context(),
+        ),
       'conflict',
       /An alert was changed elsewhere since you selected it: "Alert da2" \(da2\)/,
     );
@@ -557,7 +565,7 @@ describe('undoMove', () => {
     await moveAlerts(db, request({ alertIds: ['da2'], target: toExisting('2') }), context());
     expect(await undoProblem(db, move.undoToken, DEFAULT_PROFILE)).toMatch(/incident 1 "Original" changed/);
     await expectRefused(
-      undoMove(db, move.undoToken, context()),
+      () => undoMove(db, move.undoToken, context()),
       'conflict',
       /can't be undone because things changed since/,
     );
@@ -577,7 +585,7 @@ describe('undoMove', () => {
     const alert = (await db.alerts.get('da1'))!;
     await db.alerts.put({ ...alert, status: 'resolved', version: alert.version + 1 });
     await expectRefused(
-      undoMove(db, move.undoToken, context()),
+      () => undoMove(db, move.undoToken, context()),
       'conflict',
       /alert "Alert da1" \(da1\) changed/,
     );
@@ -587,8 +595,12 @@ describe('undoMove', () => {
     const move = await moveAlerts(db, request({ alertIds: ['da1'], target: toExisting('2') }), context());
     expect(await undoProblem(db, move.undoToken, DEFAULT_PROFILE)).toBeNull();
     await undoMove(db, move.undoToken, context());
-    await expectRefused(undoMove(db, move.undoToken, context()), 'conflict', 'This move was already undone.');
-    await expectRefused(undoMove(db, 'no-such-token', context()), 'not-found', /not in the history/);
+    await expectRefused(
+      () => undoMove(db, move.undoToken, context()),
+      'conflict',
+      'This move was already undone.',
+    );
+    await expectRefused(() => undoMove(db, 'no-such-token', context()), 'not-found', /not in the history/);
   });
 
   it('can itself be undone, which makes the move again', async () => {
