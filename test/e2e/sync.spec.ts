@@ -24,7 +24,7 @@ async function connect(openExtensionPage: (path: string) => Promise<Page>) {
   return { options, section };
 }
 
-/** Stops the extension's service worker as Chrome does when it is idle (chrome://serviceworker-internals). */
+/** Stops the extension's service worker as Chrome does when it is idle, through CDP `ServiceWorker.stopWorker` (what chrome://serviceworker-internals' Stop does). */
 async function stopServiceWorker(context: BrowserContext, extensionId: string) {
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
