@@ -294,7 +294,7 @@ export function printReport(r) {
       const q = s.queues?.[k];
       if (!q) continue;
       if (q.reason) {
-        qRows.push([int(s.size.alerts), k, '–', '–', '–', '–', '–', '–', '–', q.reason]);
+        qRows.push([int(s.size.alerts), k, '–', '–', '–', '–', '–', '–', '–', '–', q.reason]);
         continue;
       }
       const first = summary(q.firstRows);
@@ -306,6 +306,7 @@ export function printReport(r) {
         ms(first.p95),
         ms(summary(q.pageReady ?? []).median),
         base ? ms(summary(base[k]?.firstPageMs ?? []).median) : '–',
+        base?.libFirst?.[k]?.length ? ms(summary(base.libFirst[k]).median) : '–',
         int(Math.max(...q.rows.map((x) => x.rows))),
         int(q.rows.at(-1)?.visible),
         mb(heap.median),
@@ -317,7 +318,6 @@ export function printReport(r) {
       scrollRows.push([
         int(s.size.alerts),
         ms(scroll.median),
-        ms(scroll.p95),
         base ? ms(summary(base.alerts?.lastPageMs ?? []).median) : '–',
         int(Math.max(...q.scroll.map((x) => x.maxRows))),
         end.timedOut
@@ -335,24 +335,29 @@ export function printReport(r) {
     'p95',
     'page ready',
     'raw IDB first page',
+    'lib first window',
     'DOM rows',
   ];
   qHeaders.push('visible rows', 'JS heap', 'heap, empty store');
   if (qRows.length) say(table(qHeaders, qRows));
   else say('  not measured');
   say(
-    '  baselines: page ready = DOMContentLoaded (scripts run, no data); raw IDB first page = 50 rows by the sort index',
+    '  baselines: page ready = DOMContentLoaded (scripts run, no data yet); raw IDB first page = 50 rows by',
   );
   say(
-    '  on a fresh connection; heap, empty store = the side panel with nothing in the store. Heap after a forced GC.',
+    '  the sort index on a fresh connection; lib first window = lib/queue-query.ts readWindow, default filters,',
+  );
+  say('  on a freshly opened Dexie, alone; heap, empty store = the side panel with nothing in the store.');
+  say(
+    '  JS heap after a forced GC (CDP Performance.getMetrics JSHeapUsedSize; extension pages share one heap).',
   );
   if (scrollRows.length) {
     say(
-      '\n  Scrolling the alerts queue to its end (scrollTop to the bottom until no row changes for 500 ms)',
+      '\n  Scrolling the alerts queue (default filters) to its end: scrollTop to the bottom, until no row changes for 500 ms',
     );
     say(
       table(
-        ['store', 'to the end p50', 'p95', 'raw IDB last page', 'most rows in the DOM', 'end'],
+        ['store', 'to the end', 'raw IDB last page', 'most rows in the DOM', 'last row reached'],
         scrollRows,
       ),
     );

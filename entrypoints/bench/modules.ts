@@ -10,6 +10,7 @@ const loaders = import.meta.glob([
   '/lib/import.ts',
   '/lib/move.ts',
   '/lib/incident-search.ts',
+  '/lib/queue-query.ts',
 ]);
 
 export type Loaded<T> = { ok: true; module: T } | { ok: false; reason: string };
@@ -45,4 +46,10 @@ export const searchLib = () =>
   load<typeof import('@/lib/incident-search')>('/lib/incident-search.ts', [
     'buildIncidentIndex',
     'searchIncidents',
+  ]);
+export const queueLib = () =>
+  load<typeof import('@/lib/queue-query')>('/lib/queue-query.ts', [
+    'planIncidents',
+    'planAlerts',
+    'readWindow',
   ]);
