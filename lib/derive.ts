@@ -85,6 +85,27 @@ export function summarize(alerts: readonly Alert[]): IncidentSummary {
   };
 }
 
+/**
+ * The incident after its alert set changed (a move, an undo, a sync rollback): derived fields recomputed,
+ * severity the highest of its alerts (kept as it was when none are left), version bumped, updated `at`.
+ */
+export function withAlerts(
+  incident: Incident,
+  alerts: readonly Alert[],
+  at: string,
+  changes: Partial<Incident> = {},
+): Incident {
+  const { severity, ...derived } = summarize(alerts);
+  return {
+    ...incident,
+    ...derived,
+    severity: severity ?? incident.severity,
+    ...changes,
+    version: incident.version + 1,
+    lastUpdateDateTime: at,
+  };
+}
+
 export function toStoredIncident(
   incident: GraphIncident,
   alerts: readonly Alert[],

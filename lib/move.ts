@@ -9,7 +9,7 @@
  */
 import type { z } from 'zod';
 import type { MoveRecord, MoverDB } from './db';
-import { summarize } from './derive';
+import { summarize, withAlerts } from './derive';
 import type { ActivityEntry, Actor, Alert, Incident, Profile } from './model';
 import { autoIncidentName } from './naming';
 import { movePermissionProblems, summarizeProblems } from './permissions';
@@ -127,24 +127,6 @@ function groupByIncident(alerts: readonly Alert[]): Map<string, Alert[]> {
     else out.set(a.incidentId, [a]);
   }
   return out;
-}
-
-/** The incident with its derived fields recomputed from its alerts; severity kept when it has none. */
-function withAlerts(
-  incident: Incident,
-  alerts: readonly Alert[],
-  at: string,
-  changes: Partial<Incident> = {},
-) {
-  const { severity, ...derived } = summarize(alerts);
-  return {
-    ...incident,
-    ...derived,
-    severity: severity ?? incident.severity,
-    ...changes,
-    version: incident.version + 1,
-    lastUpdateDateTime: at,
-  } satisfies Incident;
 }
 
 const titles = (alerts: readonly Alert[]) => Object.fromEntries(alerts.map((a) => [a.id, a.title]));

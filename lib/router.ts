@@ -99,19 +99,9 @@ export function createRouter(deps: RouterDeps) {
           },
         );
         return { cleared: true };
-      case 'move.run': {
-        const profile = await deps.getProfile();
-        const ctx = {
-          actor: { displayName: profile.displayName, upn: profile.upn },
-          profile,
-          now: deps.now,
-          newToken: deps.newToken,
-        };
-        const result = await moveAlerts(deps.db, req.input, ctx);
-        deps.afterMove?.(result);
-        return result;
-      }
+      case 'move.run':
       case 'move.undo': {
+        // The actor and the rights are the stored profile's, read at the time of the move.
         const profile = await deps.getProfile();
         const ctx = {
           actor: { displayName: profile.displayName, upn: profile.upn },
@@ -119,7 +109,10 @@ export function createRouter(deps: RouterDeps) {
           now: deps.now,
           newToken: deps.newToken,
         };
-        const result = await undoMove(deps.db, req.token, ctx);
+        const result =
+          req.type === 'move.run'
+            ? await moveAlerts(deps.db, req.input, ctx)
+            : await undoMove(deps.db, req.token, ctx);
         deps.afterMove?.(result);
         return result;
       }

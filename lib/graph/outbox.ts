@@ -14,7 +14,7 @@
  */
 import Dexie from 'dexie';
 import type { MoveRecord, MoverDB, OutboxItem } from '../db';
-import { summarize } from '../derive';
+import { summarize, withAlerts } from '../derive';
 import {
   type ActivityEntry,
   type Actor,
@@ -257,23 +257,6 @@ export async function replaceIncidentId(
 
 // ---------------------------------------------------------------------------------------------
 // Rollback of a move Graph refused
-
-function withAlerts(
-  incident: Incident,
-  alerts: readonly Alert[],
-  at: string,
-  changes: Partial<Incident> = {},
-): Incident {
-  const { severity, ...derived } = summarize(alerts);
-  return {
-    ...incident,
-    ...derived,
-    severity: severity ?? incident.severity,
-    ...changes,
-    version: incident.version + 1,
-    lastUpdateDateTime: at,
-  };
-}
 
 /**
  * Puts the alerts of a refused outbox item back where they were before the move, as a logged

@@ -2,18 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type BrowserContext, test as base, chromium, expect, type Page } from '@playwright/test';
+import { CHROMIUM_ARGS } from '../../scripts/chromium.mjs';
 
 export const EXTENSION_PATH = resolve(process.env.EXTENSION_PATH ?? '.output-test/chrome-mv3');
-
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 export async function launchWithExtension(extensionPath = EXTENSION_PATH) {
   const profile = mkdtempSync(join(tmpdir(), 'incident-mover-e2e-'));
