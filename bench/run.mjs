@@ -43,7 +43,7 @@ export function plan(env = process.env) {
         : alerts === largest
           ? [
               [1, 7, 1],
-              [100, 5, 0],
+              [100, 3, 0],
               [1000, 3, 0],
             ]
           : [
@@ -54,7 +54,7 @@ export function plan(env = process.env) {
     viaBackground: quick ? { counts: [1, 100], runs: [1, 1] } : { counts: [1, 100, 1000], runs: [5, 3, 1] },
     import: quick ? { alerts: 2_000, runs: 2 } : { alerts: 5_000, runs: 3 },
     queueRuns: quick ? 2 : 3,
-    typeahead: { runs: quick ? 2 : 5, naiveKeystrokes: quick ? 3 : 4 },
+    typeahead: { runs: quick ? 2 : 5, naiveKeystrokes: 3 },
     viewport: { width: 1280, height: 800 },
     build: env.BENCH_SKIP_BUILD !== '1',
   };
