@@ -27,6 +27,7 @@ import {
   serviceSourceLabel,
   severityLabel,
   TIME_RANGE_LABELS,
+  TIME_RANGE_PHRASES,
 } from './filters';
 import { useLiveQuery } from './use-live-query';
 
@@ -78,7 +79,7 @@ export function describeFilters(kind: QueueKind, f: QueueFilters): string {
           ? `Since ${formatDay(f.from)}`
           : `Until ${formatDay(f.to)}`,
     );
-  } else parts.push(`Last ${TIME_RANGE_LABELS[f.range]}`);
+  } else parts.push(TIME_RANGE_PHRASES[f.range]);
   return parts.join(' · ');
 }
 

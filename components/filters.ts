@@ -110,6 +110,14 @@ export const TIME_RANGE_LABELS: Record<TimeRange, string> = {
   '6m': '6 months',
   custom: 'Custom range',
 };
+/** The time range as part of a sentence ("Last week"). */
+export const TIME_RANGE_PHRASES: Record<Exclude<TimeRange, 'custom'>, string> = {
+  '1d': 'Last day',
+  '3d': 'Last 3 days',
+  '7d': 'Last week',
+  '30d': 'Last 30 days',
+  '6m': 'Last 6 months',
+};
 export { TIME_RANGES };
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
