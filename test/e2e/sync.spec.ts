@@ -62,7 +62,8 @@ test('signs in with PKCE through the sign-in window and pulls a tenant of severa
   expect(authorize?.query.get('code_challenge_method')).toBe('S256');
   expect(authorize?.query.get('redirect_uri')).toMatch(/^https:\/\/[a-p]{32}\.chromiumapp\.org\/$/);
   const token = server.requests.find((r) => r.path.endsWith('/oauth2/v2.0/token'));
-  expect((token?.body as Record<string, string>).code_verifier).toMatch(/^[\w-]{43}$/);
+  expect(token).toBeDefined();
+  expect((token!.body as Record<string, string>).code_verifier).toMatch(/^[\w-]{43}$/);
 
   const panel = await openExtensionPage('sidepanel.html#/incidents');
   await expect(panel.locator('[data-incident-id]')).toHaveCount(12);

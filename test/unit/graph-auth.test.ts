@@ -140,7 +140,9 @@ describe('Graph client', () => {
     });
     const body = { alertIds: ['da63850_0'], incidentId: null };
     h.server.failNext({ path: /moveAlerts$/ }, 502);
-    const error = await client.request('POST', '/security/alerts_v2/moveAlerts', { body }).catch((e: unknown) => e);
+    const error = await client
+      .request('POST', '/security/alerts_v2/moveAlerts', { body })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GraphError);
     expect((error as GraphError).kind).toBe('server');
     expect(h.server.moveCalls()).toHaveLength(1);
