@@ -48,6 +48,56 @@ export function toStoredAlert(alert: GraphAlert, now: string): Alert {
   } as Alert;
 }
 
+/**
+ * How many of an incident's alerts carry each value, per summarized field. Kept on the incident so a move
+ * updates an incident's summary from the alerts that move alone, without reading the ones that stay.
+ * Zero counts are dropped, so equal alert sets give equal tallies.
+ */
+export interface Tally {
+  severity: Record<string, number>;
+  category: Record<string, number>;
+  serviceSource: Record<string, number>;
+  detectionSource: Record<string, number>;
+  asset: Record<string, number>;
+  scope: Record<string, number>;
+}
+
+const TALLY_FIELDS = ['severity', 'category', 'serviceSource', 'detectionSource', 'asset', 'scope'] as const;
+
+export function emptyTally(): Tally {
+  return { severity: {}, category: {}, serviceSource: {}, detectionSource: {}, asset: {}, scope: {} };
+}
+
+export function cloneTally(t: Tally): Tally {
+  const out = emptyTally();
+  for (const f of TALLY_FIELDS) out[f] = { ...t[f] };
+  return out;
+}
+
+function bump(counts: Record<string, number>, key: string, by: number) {
+  const n = (counts[key] ?? 0) + by;
+  if (n > 0) counts[key] = n;
+  else delete counts[key];
+}
+
+/** Adds (`by` 1) or removes (`by` -1) one alert's values; changes `t`. */
+export function tallyAlert(t: Tally, a: Alert, by: 1 | -1): Tally {
+  bump(t.severity, a.severity, by);
+  if (a.category) bump(t.category, a.category, by);
+  if (a.serviceSource) bump(t.serviceSource, a.serviceSource, by);
+  if (a.detectionSource) bump(t.detectionSource, a.detectionSource, by);
+  const { devices, users } = assetsOf(a);
+  for (const asset of new Set([...devices, ...users])) bump(t.asset, asset, by);
+  bump(t.scope, a.scope, by);
+  return t;
+}
+
+export function tallyOf(alerts: readonly Alert[]): Tally {
+  const t = emptyTally();
+  for (const a of alerts) tallyAlert(t, a, 1);
+  return t;
+}
+
 export interface IncidentSummary {
   alertCount: number;
   categories: string[];
@@ -55,34 +105,31 @@ export interface IncidentSummary {
   detectionSources: string[];
   assets: string[];
   scopes: string[];
+  tally: Tally;
   severity?: string;
+}
+
+const keys = (counts: Record<string, number>) => Object.keys(counts).sort();
+
+/** What an incident shows of its alerts, from their tally. Severity is the highest, unset when it has none. */
+export function summaryOf(tally: Tally): IncidentSummary {
+  // Every alert has exactly one scope, so the scope counts add up to the alert count.
+  const alertCount = Object.values(tally.scope).reduce((n, c) => n + c, 0);
+  return {
+    alertCount,
+    categories: keys(tally.category),
+    serviceSources: keys(tally.serviceSource),
+    detectionSources: keys(tally.detectionSource),
+    assets: keys(tally.asset),
+    scopes: keys(tally.scope),
+    tally,
+    severity: alertCount ? highestSeverity(Object.keys(tally.severity)) : undefined,
+  };
 }
 
 /** What an incident shows of its alerts. Severity is the highest of its alerts, unset when it has none. */
 export function summarize(alerts: readonly Alert[]): IncidentSummary {
-  const categories = new Set<string>();
-  const serviceSources = new Set<string>();
-  const detectionSources = new Set<string>();
-  const assets = new Set<string>();
-  const scopes = new Set<string>();
-  for (const a of alerts) {
-    if (a.category) categories.add(a.category);
-    if (a.serviceSource) serviceSources.add(a.serviceSource);
-    if (a.detectionSource) detectionSources.add(a.detectionSource);
-    const { devices, users } = assetsOf(a);
-    for (const d of devices) assets.add(d);
-    for (const u of users) assets.add(u);
-    scopes.add(a.scope);
-  }
-  return {
-    alertCount: alerts.length,
-    categories: [...categories].sort(),
-    serviceSources: [...serviceSources].sort(),
-    detectionSources: [...detectionSources].sort(),
-    assets: [...assets].sort(),
-    scopes: [...scopes].sort(),
-    severity: alerts.length ? highestSeverity(alerts.map((a) => a.severity)) : undefined,
-  };
+  return summaryOf(tallyOf(alerts));
 }
 
 /**
@@ -95,7 +142,17 @@ export function withAlerts(
   at: string,
   changes: Partial<Incident> = {},
 ): Incident {
-  const { severity, ...derived } = summarize(alerts);
+  return withTally(incident, tallyOf(alerts), at, changes);
+}
+
+/** The same as `withAlerts`, from the tally of the incident's alerts after the change. */
+export function withTally(
+  incident: Incident,
+  tally: Tally,
+  at: string,
+  changes: Partial<Incident> = {},
+): Incident {
+  const { severity, ...derived } = summaryOf(tally);
   return {
     ...incident,
     ...derived,
@@ -125,6 +182,7 @@ export function toStoredIncident(
     detectionSources: s.detectionSources,
     assets: s.assets,
     scopes: s.scopes,
+    tally: s.tally,
   } as Incident;
 }
 

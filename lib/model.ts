@@ -189,6 +189,15 @@ export type Incident = Omit<GraphIncident, 'alerts'> & {
   detectionSources: string[];
   assets: string[];
   scopes: string[];
+  /** Counts behind the derived fields (lib/derive.ts Tally); absent on records written before it existed. */
+  tally?: {
+    severity: Record<string, number>;
+    category: Record<string, number>;
+    serviceSource: Record<string, number>;
+    detectionSource: Record<string, number>;
+    asset: Record<string, number>;
+    scope: Record<string, number>;
+  };
 };
 
 export const LOCAL_INCIDENT_FIELDS = [
@@ -200,6 +209,7 @@ export const LOCAL_INCIDENT_FIELDS = [
   'detectionSources',
   'assets',
   'scopes',
+  'tally',
 ] as const;
 export const LOCAL_ALERT_FIELDS = ['version', 'scope'] as const;
 

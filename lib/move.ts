@@ -9,7 +9,7 @@
  */
 import type { z } from 'zod';
 import type { MoveRecord, MoverDB } from './db';
-import { summarize, withAlerts } from './derive';
+import { cloneTally, type Tally, tallyAlert, tallyOf, withTally } from './derive';
 import type { ActivityEntry, Actor, Alert, Incident, Profile } from './model';
 import { autoIncidentName } from './naming';
 import { movePermissionProblems, summarizeProblems } from './permissions';
@@ -119,6 +119,26 @@ async function alertsOf(db: MoverDB, incidentIds: readonly string[]): Promise<Al
   return lists.flat();
 }
 
+/**
+ * The tally of each incident's current alerts (a copy to change): from the incident record, so the alerts that
+ * stay are not read; read through the index only for a record that has none.
+ */
+async function talliesOf(db: MoverDB, incidents: readonly Incident[]): Promise<Map<string, Tally>> {
+  const out = new Map<string, Tally>();
+  const missing: string[] = [];
+  for (const i of incidents) {
+    if (i.tally) out.set(i.id, cloneTally(i.tally));
+    else missing.push(i.id);
+  }
+  if (missing.length) {
+    const members = groupByIncident(await alertsOf(db, missing));
+    for (const id of missing) out.set(id, tallyOf(members.get(id) ?? []));
+  }
+  return out;
+}
+
+const countOf = (t: Tally | undefined) => (t ? Object.values(t.scope).reduce((n, c) => n + c, 0) : 0);
+
 function groupByIncident(alerts: readonly Alert[]): Map<string, Alert[]> {
   const out = new Map<string, Alert[]>();
   for (const a of alerts) {
@@ -185,41 +205,49 @@ export async function moveAlerts(db: MoverDB, input: MoveRequest, ctx: MoveConte
     }
     const sources = foundSources as Incident[];
 
-    // Current members of every touched incident, through the incidentId index (read before any write).
-    const touchedIds = target ? [target.id, ...sourceIds] : sourceIds;
-    const members = groupByIncident(await alertsOf(db, touchedIds));
-    const emptied = new Set(emptiedSourceIds(moving, (id) => members.get(id)?.length ?? 0));
+    // What every touched incident holds now, as counts (read before any write).
+    const tallies = await talliesOf(db, target ? [target, ...sources] : sources);
+    const emptied = new Set(emptiedSourceIds(moving, (id) => countOf(tallies.get(id))));
 
     const destinationId = target?.id ?? (await allocateIncidentId(db));
-    const movedIds = new Set(moving.map((a) => a.id));
     const moved = moving.map((a) => ({
       ...a,
       incidentId: destinationId,
       version: a.version + 1,
       lastUpdateDateTime: at,
     }));
-    const remaining = (id: string) => (members.get(id) ?? []).filter((a) => !movedIds.has(a.id));
+    // Moving changes only membership: each source loses its alerts' values, the destination gains them.
+    for (const a of moving) tallyAlert(tallies.get(a.incidentId)!, a, -1);
+    const destinationTally = target ? tallies.get(target.id)! : tallyOf([]);
+    for (const a of moved) tallyAlert(destinationTally, a, 1);
 
-    const destinationAlerts = [...(target ? remaining(target.id) : []), ...moved];
     let destination: Incident;
     if (target) {
-      destination = withAlerts(target, destinationAlerts, at);
+      destination = withTally(target, destinationTally, at);
     } else {
-      const { severity, ...derived } = summarize(destinationAlerts);
-      destination = {
-        id: destinationId,
-        displayName: autoIncidentName(moved),
-        status: 'active',
-        severity: severity ?? 'unknown',
-        createdDateTime: at,
-        lastUpdateDateTime: at,
-        version: 1,
-        origin: 'local',
-        ...derived,
-      };
+      destination = withTally(
+        {
+          id: destinationId,
+          displayName: autoIncidentName(moved),
+          status: 'active',
+          severity: 'unknown',
+          createdDateTime: at,
+          lastUpdateDateTime: at,
+          version: 0,
+          origin: 'local',
+          alertCount: 0,
+          categories: [],
+          serviceSources: [],
+          detectionSources: [],
+          assets: [],
+          scopes: [],
+        },
+        destinationTally,
+        at,
+      );
     }
     const updatedSources = sources.map((s) =>
-      withAlerts(s, remaining(s.id), at, emptied.has(s.id) ? { status: 'resolved' } : {}),
+      withTally(s, tallies.get(s.id)!, at, emptied.has(s.id) ? { status: 'resolved' } : {}),
     );
 
     const incidentNames = Object.fromEntries(
@@ -362,8 +390,8 @@ export async function undoMove(db: MoverDB, token: string, ctx: MoveContext): Pr
 
   return db.transaction('rw', moveTables(db), async () => {
     const { record, alerts, incidents } = await loadUndo(db, token, ctx.profile);
-    const touchedIds = incidents.map((i) => i.id);
-    const members = groupByIncident(await alertsOf(db, touchedIds));
+    const tallies = await talliesOf(db, incidents);
+    const countsBefore = new Map([...tallies].map(([id, t]) => [id, countOf(t)]));
 
     const backTo = new Map(record.alerts.map((r) => [r.alertId, r.fromIncidentId]));
     const moved = alerts.map((a) => ({
@@ -372,14 +400,18 @@ export async function undoMove(db: MoverDB, token: string, ctx: MoveContext): Pr
       version: a.version + 1,
       lastUpdateDateTime: at,
     }));
-    const movedById = new Map(moved.map((a) => [a.id, a]));
-    const after = groupByIncident([...members.values()].flat().map((a) => movedById.get(a.id) ?? a));
+    alerts.forEach((a, i) => {
+      const back = moved[i]!;
+      if (back.incidentId === a.incidentId) return;
+      tallyAlert(tallies.get(a.incidentId)!, a, -1);
+      tallyAlert(tallies.get(back.incidentId)!, back, 1);
+    });
 
     const before = new Map(record.incidents.map((r) => [r.id, r]));
     const updated = incidents.map((inc) => {
       const was = before.get(inc.id)!;
       const createdHere = record.createdIncident && inc.id === record.destinationIncidentId;
-      return withAlerts(inc, after.get(inc.id) ?? [], at, {
+      return withTally(inc, tallies.get(inc.id)!, at, {
         displayName: was.displayName,
         status: createdHere ? 'resolved' : was.status,
         // Membership is back as it was and nothing changed since (versions checked): so is the severity.
@@ -387,7 +419,7 @@ export async function undoMove(db: MoverDB, token: string, ctx: MoveContext): Pr
       });
     });
     const emptied = updated
-      .filter((inc) => !after.get(inc.id)?.length && members.get(inc.id)?.length)
+      .filter((inc) => countOf(tallies.get(inc.id)) === 0 && (countsBefore.get(inc.id) ?? 0) > 0)
       .map((inc) => inc.id);
 
     // Alerts grouped by the way they go back: (incident they leave, incident they return to).
