@@ -121,7 +121,7 @@ export function MoveFlyout({ alertIds, onClose, onMoved }: MoveFlyoutProps) {
   const ids = useMemo(() => [...new Set(alertIds)], [alertIds.join('\n')]);
   const idsKey = ids.join('\n');
   const title =
-    alertIds.length === 1 ? 'Move alert to another incident' : 'Move multiple alerts to another incident';
+    ids.length === 1 ? 'Move alert to another incident' : 'Move multiple alerts to another incident';
 
   // --- What is selected, live.
   const selection = useReaderQuery((r) => r.selection(ids), [idsKey]);

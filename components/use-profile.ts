@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import { DEFAULT_PROFILE, type Profile, profileSchema } from '@/lib/model';
-import { profileItem } from '@/lib/settings';
+import { DEFAULT_PROFILE, type Profile } from '@/lib/model';
+import { parseProfile, profileItem } from '@/lib/settings';
 
 /** The analyst profile, live across every open view. */
 export function useProfile(): { profile: Profile; loaded: boolean } {
@@ -9,10 +9,7 @@ export function useProfile(): { profile: Profile; loaded: boolean } {
     loaded: false,
   });
   useEffect(() => {
-    const apply = (value: unknown) => {
-      const parsed = profileSchema.safeParse(value);
-      setState({ profile: parsed.success ? parsed.data : DEFAULT_PROFILE, loaded: true });
-    };
+    const apply = (value: unknown) => setState({ profile: parseProfile(value), loaded: true });
     void profileItem.getValue().then(apply);
     return profileItem.watch(apply);
   }, []);

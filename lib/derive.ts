@@ -74,9 +74,11 @@ export function cloneTally(t: Tally): Tally {
   return out;
 }
 
+/** Values come from imported data: a key such as `__proto__` or `constructor` must count like any other. */
 function bump(counts: Record<string, number>, key: string, by: number) {
-  const n = (counts[key] ?? 0) + by;
-  if (n > 0) counts[key] = n;
+  const n = (Object.hasOwn(counts, key) ? counts[key]! : 0) + by;
+  if (n > 0)
+    Object.defineProperty(counts, key, { value: n, enumerable: true, writable: true, configurable: true });
   else delete counts[key];
 }
 

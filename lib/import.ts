@@ -504,6 +504,15 @@ function sameJson(a: unknown, b: unknown): boolean {
  * another incident are recomputed too. Versions go up by one on records the file updates (so an
  * open flyout notices), unless the file carries a version (our export does).
  */
+/**
+ * A record's version after an import: the file's own on a fresh store (export → import gives back the same store),
+ * never lower than the stored one + 1 (versions only grow, so an old Undo record can't match again).
+ */
+function nextVersion(fromFile: number | undefined, stored: number | undefined): number {
+  if (stored === undefined) return fromFile ?? 1;
+  return Math.max(fromFile ?? 0, stored + 1);
+}
+
 export async function writeImport(
   db: MoverDB,
   data: ParsedImport,
@@ -554,10 +563,7 @@ export async function writeImport(
     const alerts: Alert[] = [];
     for (const alert of fileAlerts.values()) {
       const previous = previousVersion.get(alert.id);
-      const stored = toStoredAlert(
-        { ...alert, version: alert.version ?? (previous === undefined ? 1 : previous + 1) },
-        now,
-      );
+      const stored = toStoredAlert({ ...alert, version: nextVersion(alert.version, previous) }, now);
       alerts.push(stored);
       group(stored);
     }
@@ -566,7 +572,7 @@ export async function writeImport(
     const incidents: Incident[] = [];
     for (const incident of data.incidents) {
       const previous = existing.get(incident.id);
-      const version = incident.version ?? (previous ? previous.version + 1 : 1);
+      const version = nextVersion(incident.version, previous?.version);
       incidents.push(
         toStoredIncident({ ...incident, version }, byIncident.get(incident.id) ?? [], now, origin),
       );

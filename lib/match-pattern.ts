@@ -82,9 +82,30 @@ export function parseMatchPattern(input: unknown): ParsedMatchPattern {
   return { ok: true, parts: { scheme: scheme as MatchPatternParts['scheme'], host, port, path } };
 }
 
-function pathRegex(path: string): RegExp {
-  const escaped = path.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
-  return new RegExp(`^${escaped}$`, 's');
+/**
+ * Whether `text` matches `glob`, where `*` is any run of characters. A two-pointer walk that backtracks only to
+ * the last `*`: time grows with text × pattern at worst, never exponentially (a page controls the URL, and a
+ * regular expression of chained `.*` could be made to stall the worker).
+ */
+export function globMatches(glob: string, text: string): boolean {
+  let g = 0;
+  let t = 0;
+  let star = -1;
+  let mark = 0;
+  while (t < text.length) {
+    if (g < glob.length && glob[g] !== '*' && glob[g] === text[t]) {
+      g++;
+      t++;
+    } else if (g < glob.length && glob[g] === '*') {
+      star = g++;
+      mark = t;
+    } else if (star >= 0) {
+      g = star + 1;
+      t = ++mark;
+    } else return false;
+  }
+  while (g < glob.length && glob[g] === '*') g++;
+  return g === glob.length;
 }
 
 function defaultPort(scheme: string): string {
@@ -114,7 +135,7 @@ export function matchesUrl(pattern: string, url: string | URL): boolean {
     }
   }
   if (port !== undefined && port !== '*' && (u.port || defaultPort(u.protocol)) !== port) return false;
-  return pathRegex(path).test(u.pathname + u.search);
+  return globMatches(path, u.pathname + u.search);
 }
 
 /**

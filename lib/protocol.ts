@@ -60,7 +60,6 @@ export const pageRequest = z.discriminatedUnion('type', [
 export const contentRequest = z.discriminatedUnion('type', [
   /** The site adapters that apply to the page (validated here, so the content script carries no schema library). */
   z.object({ type: z.literal('page.adapters'), url: z.string().max(4_000) }),
-  z.object({ type: z.literal('page.lookupAlerts'), alertIds: z.array(z.string().max(200)).max(1_000) }),
   z.object({ type: z.literal('page.openFlyout'), alertIds: z.array(z.string().max(200)).min(1).max(1_000) }),
 ]);
 
@@ -84,14 +83,6 @@ export interface MoveResult {
   undoToken: string;
 }
 
-export interface LookedUpAlert {
-  id: string;
-  known: boolean;
-  title?: string;
-  incidentId?: string;
-  incidentName?: string;
-}
-
 /** What each request answers with. */
 export interface ResponseMap {
   'store.loadSample': { incidents: number; alerts: number };
@@ -106,7 +97,6 @@ export interface ResponseMap {
   'sync.signIn': { signedIn: true };
   'sync.signOut': { signedIn: false };
   'page.adapters': { adapters: unknown[] };
-  'page.lookupAlerts': { alerts: LookedUpAlert[] };
   'page.openFlyout': { nonce: string; url: string };
 }
 

@@ -6,11 +6,9 @@ import type { MoverDB } from './db';
 import { dexieReader } from './flyout-reader';
 import type { Profile } from './model';
 import { moveAlerts, undoMove } from './move';
-import { canRead } from './permissions';
 import {
   CONTENT_REQUEST_TYPES,
   type ContentRequest,
-  type LookedUpAlert,
   MoverError,
   type PageRequest,
   type Request,
@@ -37,7 +35,11 @@ export interface RouterDeps {
   now(): string;
   newToken(): string;
   /** Session storage for flyout selections handed from a page to the extension UI. */
-  session: { get(key: string): Promise<unknown>; set(key: string, value: unknown): Promise<void> };
+  session: {
+    get(key: string): Promise<unknown>;
+    set(key: string, value: unknown): Promise<void>;
+    remove(key: string): Promise<void>;
+  };
   /** Optional services wired by the background (sites registration, sync). */
   sites?: {
     sync(): Promise<ResponseMap['sites.sync']>;
@@ -51,6 +53,9 @@ export interface RouterDeps {
   };
   afterMove?(result: ResponseMap['move.run']): void;
 }
+
+/** How long a page's selection waits for the flyout frame to pick it up. */
+const FLYOUT_NONCE_MS = 2 * 60_000;
 
 export type SenderKind = 'extension' | 'content' | 'foreign';
 
@@ -87,14 +92,16 @@ export function createRouter(deps: RouterDeps) {
       case 'store.clear':
         await deps.db.transaction(
           'rw',
-          [deps.db.incidents, deps.db.alerts, deps.db.activity, deps.db.moves, deps.db.meta],
+          [deps.db.incidents, deps.db.alerts, deps.db.activity, deps.db.moves, deps.db.meta, deps.db.outbox],
           async () => {
+            // The outbox too: a move queued for Defender must not be sent after its record is gone.
             await Promise.all([
               deps.db.incidents.clear(),
               deps.db.alerts.clear(),
               deps.db.activity.clear(),
               deps.db.moves.clear(),
               deps.db.meta.clear(),
+              deps.db.outbox.clear(),
             ]);
           },
         );
@@ -117,15 +124,19 @@ export function createRouter(deps: RouterDeps) {
         return result;
       }
       case 'flyout.selection': {
-        const stored = (await deps.session.get(`flyout:${req.nonce}`)) as
-          | ResponseMap['flyout.selection']
+        // One use, and only for a while: a page that saw the frame's address can't open it again later.
+        const key = `flyout:${req.nonce}`;
+        const stored = (await deps.session.get(key)) as
+          | (ResponseMap['flyout.selection'] & { expires?: number })
           | undefined;
-        if (!stored)
+        if (stored) await deps.session.remove(key);
+        if (!stored || (stored.expires ?? 0) < Date.parse(deps.now())) {
           throw new MoverError(
             'not-found',
             'This move window has expired. Select the alerts on the page again.',
           );
-        return stored;
+        }
+        return { alertIds: stored.alertIds, origin: stored.origin };
       }
       case 'flyout.read': {
         const reader = dexieReader(deps.db);
@@ -169,26 +180,6 @@ export function createRouter(deps: RouterDeps) {
         if (!sameOrigin || !deps.sites) return { adapters: [] };
         return { adapters: await deps.sites.adaptersFor(req.url) };
       }
-      case 'page.lookupAlerts': {
-        const profile = await deps.getProfile();
-        const found = await deps.db.alerts.bulkGet(req.alertIds);
-        const incidentIds = [...new Set(found.flatMap((a) => (a ? [a.incidentId] : [])))];
-        const incidents = await deps.db.incidents.bulkGet(incidentIds);
-        const names = new Map(incidents.flatMap((i) => (i ? [[i.id, i.displayName] as const] : [])));
-        const alerts: LookedUpAlert[] = req.alertIds.map((id, i) => {
-          const a = found[i];
-          // Alerts outside the analyst's read scope are reported as unknown: never shown, not even to a page.
-          if (!a || !canRead(profile, a.scope)) return { id, known: false };
-          return {
-            id,
-            known: true,
-            title: a.title,
-            incidentId: a.incidentId,
-            incidentName: names.get(a.incidentId),
-          };
-        });
-        return { alerts };
-      }
       case 'page.openFlyout': {
         const nonce = deps.newToken();
         let origin = '';
@@ -197,7 +188,8 @@ export function createRouter(deps: RouterDeps) {
         } catch {
           origin = '';
         }
-        await deps.session.set(`flyout:${nonce}`, { alertIds: req.alertIds, origin });
+        const expires = Date.parse(deps.now()) + FLYOUT_NONCE_MS;
+        await deps.session.set(`flyout:${nonce}`, { alertIds: req.alertIds, origin, expires });
         return { nonce, url: `${deps.extensionOrigin}flyout.html#${nonce}` };
       }
     }

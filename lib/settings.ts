@@ -7,10 +7,22 @@ export const profileItem = storage.defineItem<Profile>('local:profile', {
   version: 1,
 });
 
-/** The stored profile, validated: a damaged value falls back to the default rather than breaking a move. */
+/** What a damaged stored profile grants: nothing (fail closed), until the analyst saves the profile again. */
+export const LOCKED_PROFILE: Profile = {
+  ...DEFAULT_PROFILE,
+  canViewIncidentsQueue: false,
+  scopes: {},
+  defaultAccess: 'none',
+};
+
+/** The stored profile, validated; a value that fails validation grants no rights. */
+export function parseProfile(value: unknown): Profile {
+  const parsed = profileSchema.safeParse(value);
+  return parsed.success ? parsed.data : LOCKED_PROFILE;
+}
+
 export async function readProfile(): Promise<Profile> {
-  const parsed = profileSchema.safeParse(await profileItem.getValue());
-  return parsed.success ? parsed.data : DEFAULT_PROFILE;
+  return parseProfile(await profileItem.getValue());
 }
 
 /** Draft comments of the move flyout, so a comment survives the panel being closed by accident. */

@@ -12,7 +12,7 @@ import type { SiteAdapter } from './site-adapters';
 const ATTRIBUTE_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
 /** Page text fed to an adapter's regular expression is cut here, so a huge row can't stall the page. */
-export const MAX_MATCHED_TEXT = 2_000;
+export const MAX_MATCHED_TEXT = 500;
 /** Rows beyond this many per scan are ignored (a page showing more is not a queue a person reads). */
 export const MAX_ROWS = 5_000;
 

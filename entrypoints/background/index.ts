@@ -23,6 +23,7 @@ export default defineBackground(() => {
     session: {
       get: async (key: string) => (await browser.storage.session.get(key))[key],
       set: (key: string, value: unknown) => browser.storage.session.set({ [key]: value }),
+      remove: (key: string) => browser.storage.session.remove(key),
     },
     sync,
     sites,
@@ -44,6 +45,7 @@ export default defineBackground(() => {
 
   // A revoked site permission switches that site off; install/start-up re-checks the registrations.
   browser.permissions.onRemoved.addListener(() => void sites.sync());
+  browser.permissions.onAdded.addListener(() => void sites.sync());
   browser.runtime.onInstalled.addListener(() => void sites.sync());
 
   // Finish what a stopped worker left (outbox, interrupted pull) once the listeners are in place.

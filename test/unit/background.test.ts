@@ -27,7 +27,11 @@ const db = new MoverDB();
 
 beforeAll(() => {
   // fakeBrowser leaves these unimplemented; the tests here drive runtime.onMessage only.
-  for (const event of [fakeBrowser.runtime.onConnect, fakeBrowser.permissions.onRemoved]) {
+  for (const event of [
+    fakeBrowser.runtime.onConnect,
+    fakeBrowser.permissions.onRemoved,
+    fakeBrowser.permissions.onAdded,
+  ]) {
     vi.spyOn(event, 'addListener').mockImplementation(() => {});
   }
   background.main();
@@ -105,23 +109,18 @@ describe('background messages', () => {
     expect(await db.activity.count()).toBe(before);
   });
 
-  it('lets a content script look alerts up, reporting unknown and out-of-scope ids as unknown', async () => {
+  it.each([
+    ['store.clear', { type: 'store.clear' }],
+    ['flyout.read', { type: 'flyout.read', query: { kind: 'incidents' } }],
+    ['sync.signOut', { type: 'sync.signOut' }],
+    ['move.undo', { type: 'move.undo', token: 'x' }],
+  ])('refuses %s from a content script and changes nothing', async (_name, message) => {
     await sendAs(pageSender, { type: 'store.loadSample' });
-    const { a, b } = await firstTwoAlertsOfDifferentIncidents();
-    await profileItem.setValue({ ...DEFAULT_PROFILE, scopes: { [b.scope]: 'none' } });
-    const r = await sendAs(contentSender, {
-      type: 'page.lookupAlerts',
-      alertIds: [a.id, 'da000_unknown', b.id],
-    });
-    expect(r.ok).toBe(true);
-    const [ka, unknown, kb] = r.data.alerts;
-    expect(ka).toMatchObject({
-      id: a.id,
-      known: a.scope !== b.scope,
-      ...(a.scope !== b.scope ? { title: a.title } : {}),
-    });
-    expect(unknown).toEqual({ id: 'da000_unknown', known: false });
-    expect(kb).toEqual({ id: b.id, known: false });
+    const before = await db.incidents.count();
+    const r = await sendAs(contentSender, message);
+    expect(r).toMatchObject({ ok: false, error: { code: 'forbidden-sender' } });
+    expect(r.data).toBeUndefined();
+    expect(await db.incidents.count()).toBe(before);
   });
 
   it('hands a page selection to the extension flyout only through a one-off nonce', async () => {
@@ -130,9 +129,12 @@ describe('background messages', () => {
     expect(opened.data.url).toBe(`${EXT}flyout.html#${opened.data.nonce}`);
     const sel = await sendAs(pageSender, { type: 'flyout.selection', nonce: opened.data.nonce });
     expect(sel.data).toEqual({ alertIds: ['da1', 'da2'], origin: 'https://portal.example.com' });
+    const again = await sendAs(pageSender, { type: 'flyout.selection', nonce: opened.data.nonce });
+    expect(again).toMatchObject({ ok: false, error: { code: 'not-found' } });
     const bad = await sendAs(pageSender, { type: 'flyout.selection', nonce: 'guessed' });
     expect(bad).toMatchObject({ ok: false, error: { code: 'not-found' } });
-    const fromPage = await sendAs(contentSender, { type: 'flyout.selection', nonce: opened.data.nonce });
+    const second = await sendAs(contentSender, { type: 'page.openFlyout', alertIds: ['da3'] });
+    const fromPage = await sendAs(contentSender, { type: 'flyout.selection', nonce: second.data.nonce });
     expect(fromPage).toMatchObject({ ok: false, error: { code: 'forbidden-sender' } });
   });
 });

@@ -51,3 +51,18 @@ describe('incident summaries kept as tallies', () => {
     expect(after).toMatchObject({ severity: 'high', alertCount: 0, categories: [], assets: [], version: 4 });
   });
 });
+
+describe('tallies of hostile values', () => {
+  it.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty'])(
+    'counts a device group named %s like any other',
+    (scope) => {
+      const one = alert('x', { scope });
+      const two = alert('y', { scope });
+      const t = tallyOf([one, two]);
+      expect(summarize([one, two])).toMatchObject({ alertCount: 2, scopes: [scope] });
+      tallyAlert(t, one, -1);
+      expect(Object.values(t.scope)).toEqual([1]);
+      expect(Object.getPrototypeOf(t.scope)).toBe(Object.prototype);
+    },
+  );
+});

@@ -119,7 +119,7 @@ beforeEach(async () => {
     getProfile: readProfile,
     now: () => new Date().toISOString(),
     newToken: () => `token-${++tokens}`,
-    session: { get: async () => undefined, set: async () => undefined },
+    session: { get: async () => undefined, set: async () => undefined, remove: async () => undefined },
   });
   // The client's `browser.runtime.sendMessage` reaches the real router, as from the side panel.
   vi.spyOn(fakeBrowser.runtime, 'sendMessage').mockImplementation(((message: unknown) =>
