@@ -40,7 +40,7 @@ export function AlertsQueue({ params }: { params: URLSearchParams }) {
   const query = params.toString();
   const filters = useMemo(() => parseFilters('alerts', params), [query]);
   const { profile } = useProfile();
-  const now = useNow();
+  const now = useNow(query);
   const plan = useMemo(() => planAlerts(filters, { profile, now }), [filters, profile, now]);
   const selection = useSelection();
   const update = (f: QueueFilters) => replaceParams(filtersToParams('alerts', f));

@@ -44,7 +44,7 @@ export function IncidentsQueue({ params }: { params: URLSearchParams }) {
   const query = params.toString();
   const filters = useMemo(() => parseFilters('incidents', params), [query]);
   const { profile, loaded } = useProfile();
-  const now = useNow();
+  const now = useNow(query);
   const plan = useMemo(() => planIncidents(filters, { profile, now }), [filters, profile, now]);
   const selection = useSelection();
   const view = useQueue(plan);

@@ -79,8 +79,8 @@ function SeverityCounts() {
 function IncidentSearch() {
   const db = useDb();
   const { profile } = useProfile();
-  const now = useNow();
   const [q, setQ] = useState('');
+  const now = useNow(q);
   const plan = useMemo(
     () =>
       planIncidents(
@@ -127,7 +127,7 @@ function IncidentSearch() {
 function NewestAlerts() {
   const db = useDb();
   const { profile } = useProfile();
-  const now = useNow();
+  const now = useNow('newest');
   const selection = useSelection();
   const plan = useMemo(
     () => planAlerts({ ...DEFAULT_FILTERS.alerts, range: '30d' }, { profile, now }),
