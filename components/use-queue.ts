@@ -157,6 +157,5 @@ export function useQueue<T>(plan: QueuePlan<T>): QueueView<T> {
  * top every minute. New records still appear (ranges are open towards the future).
  */
 export function useNow(key: string): string {
-  // biome-ignore lint/correctness/useExhaustiveDependencies: recomputed when the filters change.
   return useMemo(() => new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString(), [key]);
 }
