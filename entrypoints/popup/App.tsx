@@ -3,6 +3,7 @@ import { useDb } from '@/components/db-context';
 import { alertStatusLabel, count, formatTime, severityLabel } from '@/components/filters';
 import { SearchBox } from '@/components/filters-panel';
 import { SelectionToolbar } from '@/components/SelectionToolbar';
+import { MoveSyncBadge, SyncStatus } from '@/components/SyncStatus';
 import { useLiveQuery } from '@/components/use-live-query';
 import { useProfile } from '@/components/use-profile';
 import { useNow } from '@/components/use-queue';
@@ -39,6 +40,7 @@ export function App() {
       <IncidentSearch />
       <NewestAlerts />
       <RecentMoves />
+      <SyncStatus compact />
     </main>
   );
 }
@@ -220,7 +222,8 @@ function RecentMoves() {
               </div>
               <div class="muted">
                 <time dateTime={m.at}>{formatTime(m.at)}</time>
-                {m.comment ? ` · “${m.comment.length > 80 ? `${m.comment.slice(0, 80)}…` : m.comment}”` : ''}
+                {m.comment ? ` · “${m.comment.length > 80 ? `${m.comment.slice(0, 80)}…` : m.comment}”` : ''}{' '}
+                <MoveSyncBadge record={m} />
               </div>
               {m.undoneBy ? (
                 <span class="muted">Undone</span>
