@@ -136,11 +136,14 @@ export function QueueStatus({ view, noun }: { view: QueueView<unknown>; noun: [s
   return (
     <div class="queue-status">
       <span role="status">{c ? count(c.total, one, many) : view.loading ? `Loading ${many}…` : ''}</span>
-      {!c && view.progress && (
+      {!c && !view.loading && (
         <span class="muted">
           {' '}
-          Counting… {count(view.progress.matched, one, many)} found so far in{' '}
-          {view.progress.examined.toLocaleString('en')} checked.
+          Counting…
+          {view.progress &&
+            (view.plan.match
+              ? ` ${count(view.progress.matched, one, many)} found so far in ${view.progress.examined.toLocaleString('en')} checked.`
+              : ` ${view.progress.matched.toLocaleString('en')} so far.`)}
         </span>
       )}
       {c?.capped && (

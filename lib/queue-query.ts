@@ -521,7 +521,7 @@ export async function countQueue(
   opts: CountOptions = {},
 ): Promise<QueueCount> {
   if (!plan.match) {
-    const total = await rangeCollection(db, plan, plan.lower, plan.upper, false).count();
+    const total = await countInSlices(db, plan, opts);
     return { total, examined: total, capped: false, scanned: false };
   }
   const match = plan.match as (row: Row) => boolean;
@@ -546,6 +546,49 @@ export async function countQueue(
     },
   );
   return { total, examined, capped: !ended && examined >= cap, scanned: true };
+}
+
+const SLICES = 10;
+const isoTime = (k: unknown) => (typeof k === 'string' ? Date.parse(k) : Number.NaN);
+
+/**
+ * A native count of the plan's range. IndexedDB counts by walking the range (Chromium: seconds for 200,000
+ * entries), so a time-ordered range is counted in slices from the end the queue starts at, narrow first and
+ * doubling, reporting after each: the queue can be scrolled through what is counted while the rest is.
+ */
+async function countInSlices(db: MoverDB, plan: QueuePlan<never>, opts: CountOptions): Promise<number> {
+  const whole = () => rangeCollection(db, plan, plan.lower, plan.upper, false).count();
+  if (!opts.onProgress) return whole();
+  const [first, last] = await Promise.all([
+    rangeCollection(db, plan, plan.lower, plan.upper, plan.reverse).limit(1).keys(),
+    rangeCollection(db, plan, plan.lower, plan.upper, !plan.reverse).limit(1).keys(),
+  ]);
+  const from = isoTime(first[0]);
+  const to = isoTime(last[0]);
+  if (Number.isNaN(from) || Number.isNaN(to) || from === to) return whole();
+  const dir = plan.reverse ? -1 : 1;
+  const span = Math.abs(to - from);
+  const unit = span / (2 ** SLICES - 1);
+  let total = 0;
+  let edge = first[0] as string;
+  for (let k = 1; k <= SLICES; k++) {
+    opts.signal?.throwIfAborted();
+    const next =
+      k === SLICES ? (last[0] as string) : new Date(from + dir * unit * (2 ** k - 1)).toISOString();
+    // From `edge` (included) to `next` (excluded, but for the last slice) in the queue's order: the slices
+    // partition the range whatever the boundaries' spelling (`…:00Z` vs `…:00.000Z`).
+    const c = plan.reverse
+      ? tableOf(db, plan)
+          .where(plan.index)
+          .between(next, edge, k === SLICES, true)
+      : tableOf(db, plan)
+          .where(plan.index)
+          .between(edge, next, true, k === SLICES);
+    total += await c.count();
+    edge = next;
+    opts.onProgress({ matched: total, examined: total });
+  }
+  return total;
 }
 
 /**

@@ -234,6 +234,30 @@ describe('queue pages', () => {
     }
   });
 
+  it('counts a time range natively in slices, reporting as it goes, to the same total', async () => {
+    const db = freshDb();
+    const r = rng(3);
+    // 1,023 minutes from the oldest to the newest: the slices' edges fall on whole minutes (newest - (2^k - 1)
+    // minutes), and alerts sit exactly on every edge, between them, and twice on some.
+    const minutes = [0, 1, 2, 3, 5, 7, 15, 15, 31, 40, 63, 127, 255, 256, 511, 700, 1023, 1023];
+    const alerts = minutes.map((m, i) => makeAlert(r, i, '1', hoursAgo(1 + m / 60)));
+    await db.alerts.bulkPut(alerts);
+    for (const dir of ['desc', 'asc'] as const) {
+      const plan = planAlerts(
+        { ...DEFAULT_FILTERS.alerts, status: [], dir },
+        { profile: DEFAULT_PROFILE, now: NOW },
+      );
+      const seen: number[] = [];
+      const count = await countQueue(db, plan, { onProgress: (p) => seen.push(p.matched) });
+      expect(count.total).toBe(alerts.length);
+      expect(seen).toHaveLength(10);
+      expect(seen.at(-1)).toBe(alerts.length);
+      expect([...seen].sort((x, y) => x - y)).toEqual(seen);
+      // Newest first: the first slice is the newest minute.
+      if (dir === 'desc') expect(seen[0]).toBe(1);
+    }
+  });
+
   it('pages correctly through thousands of alerts that share one timestamp', async () => {
     const db = freshDb();
     const r = rng(7);
