@@ -505,12 +505,13 @@ function sameJson(a: unknown, b: unknown): boolean {
  * open flyout notices), unless the file carries a version (our export does).
  */
 /**
- * A record's version after an import: the file's own on a fresh store (export → import gives back the same store),
- * never lower than the stored one + 1 (versions only grow, so an old Undo record can't match again).
+ * A record's version after an import: the file's own when it carries one that is not behind the store (export →
+ * import gives back the same store, and sync keeps an unchanged record's version); otherwise the stored one + 1, so
+ * versions never go back and an old Undo record can't match again.
  */
 function nextVersion(fromFile: number | undefined, stored: number | undefined): number {
   if (stored === undefined) return fromFile ?? 1;
-  return Math.max(fromFile ?? 0, stored + 1);
+  return fromFile !== undefined && fromFile >= stored ? fromFile : stored + 1;
 }
 
 export async function writeImport(
