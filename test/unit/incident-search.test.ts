@@ -109,23 +109,20 @@ describe('incident search', () => {
     expect(search(next, 'ransomware').map((r) => r.id)).toEqual(['2041']);
   });
 
-  it('answers a keystroke over 10,000 incidents well within a frame', () => {
+  // Speed is measured by `npm run bench` in real Chromium (typeahead p95 per keystroke at 40,000 incidents),
+  // never by a timed unit test; this checks the answers at that scale.
+  it('answers every keystroke over 10,000 incidents, limited and without the excluded ones', () => {
     const big = Array.from({ length: 10_000 }, (_, i) =>
       row(String(100_000 + i), `Incident ${i} Suspicious PowerShell on host-${i % 97} à Montréal`),
     );
     const idx = buildIncidentIndex(big);
-    const queries = ['m', 'mo', 'mon', 'mont', 'montr', 'montre', 'montrea', 'montreal', '1000', 'host-9 x'];
-    const times: number[] = [];
-    for (let round = 0; round < 5; round++) {
-      for (const q of queries) {
-        const t = performance.now();
-        search(idx, q, { limit: 50, exclude: new Set(['100001']) });
-        times.push(performance.now() - t);
-      }
+    const exclude = new Set(['100001']);
+    for (const q of ['m', 'mo', 'montr', 'montreal', 'MONTRÉAL']) {
+      const found = search(idx, q, { limit: 50, exclude });
+      expect(found).toHaveLength(50);
+      expect(found.map((r) => r.id)).not.toContain('100001');
     }
-    times.sort((a, b) => a - b);
-    // Generous bound for a shared CI machine; the real budget (16 ms at 40,000) is benchmarked separately.
-    expect(times[Math.floor(times.length * 0.95)]).toBeLessThan(16);
+    expect(search(idx, '100002', { limit: 50 }).map((r) => r.id)).toEqual(['100002']);
     expect(search(idx, 'montreal', { limit: 5 })).toHaveLength(5);
   });
 });
