@@ -195,6 +195,8 @@ test('alerts queue: default view, search by title and ID, Shift-click, select al
   await expect.poll(() => queueCount(page, /alerts?$/)).toBe(total);
 
   // Shift-click selects the range; the selection survives a filter change.
+  // (The count can read "all" a moment before the virtual list has rendered the rows again.)
+  await expect.poll(() => rows.count()).toBeGreaterThanOrEqual(5);
   const ids = await rows.evaluateAll((els) => els.slice(0, 5).map((e) => e.getAttribute('data-alert-id')!));
   await table.locator(`tr[data-alert-id="${ids[0]}"]`).getByRole('checkbox').click();
   await table
