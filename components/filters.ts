@@ -1,12 +1,10 @@
 /** Words for the queues' values and filters. Graph values we don't know are shown as they are (DESIGN §2). */
 import { categoryLabel } from '@/lib/naming';
 import { TIME_RANGES, type TimeRange, UNASSIGNED } from '@/lib/queue-query';
+import { humanize } from './move-labels';
 
-/** "inProgress" → "In progress". */
-export function humanize(value: string): string {
-  const words = value.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}
+// One table of words for Graph values: the flyout's (move-labels.ts), shared here.
+export { humanize, plural as count, reasonLabel } from './move-labels';
 
 const INCIDENT_STATUS: Record<string, string> = {
   active: 'Active',
@@ -82,13 +80,6 @@ const ACTIVITY: Record<string, string> = {
   imported: 'Imported',
 };
 
-const REASON: Record<string, string> = {
-  sameAsset: 'Same asset',
-  temporalProximity: 'Temporal proximity',
-  similarArtifacts: 'Similar artifacts',
-  sameOrganizationWide: 'Same organization-wide activity',
-};
-
 const lookup = (table: Record<string, string>, value: string | null | undefined, humane = true) =>
   value ? (Object.hasOwn(table, value) ? table[value]! : humane ? humanize(value) : value) : '';
 
@@ -98,7 +89,6 @@ export const severityLabel = (s: string | null | undefined) => lookup(SEVERITY, 
 export const serviceSourceLabel = (s: string | null | undefined) => lookup(SERVICE_SOURCE, s);
 export const detectionSourceLabel = (s: string | null | undefined) => lookup(DETECTION_SOURCE, s);
 export const activityLabel = (s: string) => lookup(ACTIVITY, s);
-export const reasonLabel = (s: string) => lookup(REASON, s);
 export const categoryName = (s: string | null | undefined) => (s ? categoryLabel(s) : '');
 export const assigneeLabel = (s: string | null | undefined) => (s && s !== UNASSIGNED ? s : 'Unassigned');
 
@@ -133,9 +123,6 @@ export function formatDay(day: string): string {
   const t = Date.parse(`${day}T00:00:00Z`);
   return Number.isNaN(t) ? day : dateOnly.format(t);
 }
-
-export const count = (n: number, one: string, many = `${one}s`) =>
-  `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
 
 /** Up to `max` values joined, then "+N". */
 export function shortList(values: readonly string[], max = 2): string {

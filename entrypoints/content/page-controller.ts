@@ -17,7 +17,9 @@ import {
 } from './ui';
 
 /** What the flyout page posts to its parent when it is done. */
-export const FLYOUT_SOURCE = 'incident-mover-flyout';
+export { FLYOUT_MESSAGE_SOURCE as FLYOUT_SOURCE } from '@/lib/flyout-messages';
+
+import { FLYOUT_MESSAGE_SOURCE as FLYOUT_SOURCE } from '@/lib/flyout-messages';
 /** Whether a message from the flyout frame says it is done (`{ source, type: 'close' }`). */
 export function isFlyoutCloseMessage(data: unknown): boolean {
   const m = data as { source?: unknown; type?: unknown } | null;

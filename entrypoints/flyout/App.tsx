@@ -14,7 +14,9 @@ import type { MoveResult } from '@/lib/protocol';
 /** Inside a web page the frame may not open IndexedDB (storage partitioning): it reads through the background. */
 const framed = window.parent !== window;
 
-export const FLYOUT_MESSAGE_SOURCE = 'incident-mover-flyout';
+import { FLYOUT_MESSAGE_SOURCE } from '@/lib/flyout-messages';
+
+export { FLYOUT_MESSAGE_SOURCE };
 /** How long the status with Undo stays before the frame closes (paused while the analyst is on it). */
 export const STATUS_MS = 8_000;
 
