@@ -65,4 +65,17 @@ export async function loadSampleData(page: Page) {
   await expect(page.getByRole('table', { name: 'Incidents' })).toBeVisible({ timeout: 30_000 });
 }
 
+/** Follows a side-panel route in the same page, as a link would (hash routes). */
+export const go = (page: Page, hash: string) =>
+  page.evaluate((h) => {
+    location.hash = h;
+  }, hash);
+
+/** The side panel with the sample tenant loaded. */
+export async function workspace(openExtensionPage: (path: string) => Promise<Page>): Promise<Page> {
+  const page = await openExtensionPage('sidepanel.html#/incidents');
+  await loadSampleData(page);
+  return page;
+}
+
 export { expect };

@@ -4,18 +4,7 @@
  * the status with Undo, and the incidents' Activity logs. Ids are read from the page, never hard-coded.
  */
 import type { Locator, Page } from '@playwright/test';
-import { expect, loadSampleData, test } from './fixtures';
-
-const go = (page: Page, hash: string) =>
-  page.evaluate((h) => {
-    location.hash = h;
-  }, hash);
-
-async function workspace(openExtensionPage: (path: string) => Promise<Page>): Promise<Page> {
-  const page = await openExtensionPage('sidepanel.html#/incidents');
-  await loadSampleData(page);
-  return page;
-}
+import { expect, go, test, workspace } from './fixtures';
 
 /** Alert rows of the alerts queue with the incident each belongs to (its incident link). */
 async function alertRows(page: Page): Promise<{ id: string; incidentId: string }[]> {

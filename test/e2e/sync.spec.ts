@@ -1,6 +1,6 @@
 import type { BrowserContext, Locator, Page } from '@playwright/test';
 import { type FakeGraphServer, makeTenant, startFakeGraphServer } from '../support/fake-graph-server';
-import { expect, test } from './fixtures';
+import { expect, go, test } from './fixtures';
 
 let server: FakeGraphServer;
 /** Alerts from the last day, so the alerts queue's default time range (7 days) shows them. */
@@ -90,11 +90,6 @@ test('a pull stopped with the service worker resumes at the page it was on', asy
   const panel = await openExtensionPage('sidepanel.html#/incidents');
   await expect(panel.locator('[data-incident-id]')).toHaveCount(15);
 });
-
-const go = (page: Page, hash: string) =>
-  page.evaluate((h) => {
-    location.hash = h;
-  }, hash);
 
 /** In the side panel's alerts queue: select alerts by id, open the flyout, pick the target, comment, Save. */
 async function moveInPanel(

@@ -6,20 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
-import { expect, loadSampleData, test } from './fixtures';
+import { expect, go, test, workspace } from './fixtures';
 
 const AXE = readFileSync(resolve('node_modules/axe-core/axe.min.js'), 'utf8');
-
-const go = (page: Page, hash: string) =>
-  page.evaluate((h) => {
-    location.hash = h;
-  }, hash);
-
-async function workspace(openExtensionPage: (path: string) => Promise<Page>): Promise<Page> {
-  const page = await openExtensionPage('sidepanel.html#/incidents');
-  await loadSampleData(page);
-  return page;
-}
 
 /**
  * Lets axe be injected: extension pages allow only their own scripts (CSP `script-src 'self'`), so the
