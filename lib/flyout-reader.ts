@@ -5,8 +5,7 @@
  */
 import type { MoverDB } from './db';
 import type { Alert, Incident } from './model';
-
-const MAX_REDIRECTS = 32;
+import { followRedirects } from './redirects';
 
 export interface Selection {
   alerts: (Alert | undefined)[];
@@ -49,34 +48,20 @@ export async function loadSelection(db: MoverDB, ids: readonly string[]): Promis
 
 /** The incident alerts will land in, following `redirected` incidents to the survivor (as the move does). */
 export async function resolveTarget(db: MoverDB, id: string): Promise<ResolvedTarget> {
-  let incident = await db.incidents.get(id);
-  if (!incident) return { problem: `Incident ${id} no longer exists. Choose another one.`, severities: [] };
-  const path = [incident.id];
-  while (incident.status === 'redirected') {
-    const next: string | null | undefined = incident.redirectIncidentId;
-    if (!next) {
-      return {
-        problem: `Incident ${incident.id} was merged into an incident that is not known here. Choose the incident it was merged into.`,
-        severities: [],
-      };
-    }
-    if (path.includes(next) || path.length > MAX_REDIRECTS) {
-      return { problem: `Incident ${id} redirects in a loop. Choose another incident.`, severities: [] };
-    }
-    const survivor: Incident | undefined = await db.incidents.get(next);
-    if (!survivor) {
-      return {
-        problem: `Incident ${incident.id} was merged into incident ${next}, which is not known here.`,
-        severities: [],
-      };
-    }
-    path.push(survivor.id);
-    incident = survivor;
+  const walk = await followRedirects(db, id);
+  if (!walk.ok) {
+    const problem = {
+      missing: `Incident ${id} no longer exists. Choose another one.`,
+      'dead-end': `Incident ${'at' in walk ? walk.at : id} was merged into an incident that is not known here. Choose the incident it was merged into.`,
+      loop: `Incident ${id} redirects in a loop. Choose another incident.`,
+      'unknown-survivor': `Incident ${'at' in walk ? walk.at : id} was merged into incident ${'next' in walk ? walk.next : ''}, which is not known here.`,
+    }[walk.reason];
+    return { problem, severities: [] };
   }
-  const members = await db.alerts.where('incidentId').equals(incident.id).toArray();
+  const members = await db.alerts.where('incidentId').equals(walk.incident.id).toArray();
   return {
-    incident,
-    ...(path.length > 1 ? { redirectedFrom: id } : {}),
+    incident: walk.incident,
+    ...(walk.redirectedFrom ? { redirectedFrom: walk.redirectedFrom } : {}),
     severities: members.map((a) => a.severity),
   };
 }

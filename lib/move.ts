@@ -15,6 +15,7 @@ import { autoIncidentName } from './naming';
 import { movePermissionProblems, summarizeProblems } from './permissions';
 import { alreadyInTargetMessage, emptiedSourceIds, movingCountBySource, splitSkipped } from './preview';
 import { MAX_COMMENT, type MoveResult, MoverError, type moveInput } from './protocol';
+import { followRedirects } from './redirects';
 
 export interface MoveContext {
   actor: Actor;
@@ -29,7 +30,6 @@ export type MoveRequest = z.output<typeof moveInput>;
 
 /** The meta row holding the next numeric id for an incident created by a move. */
 export const NEXT_INCIDENT_ID_KEY = 'nextIncidentId';
-const MAX_REDIRECTS = 32;
 const LISTED = 5;
 
 type NewEntry = Omit<ActivityEntry, 'seq'>;
@@ -58,35 +58,30 @@ async function resolveTarget(
   db: MoverDB,
   id: string,
 ): Promise<{ incident: Incident; redirectedFrom?: string }> {
-  const first = await db.incidents.get(id);
-  if (!first) throw new MoverError('not-found', `Incident ${id} does not exist.`);
-  let incident: Incident = first;
-  const path = [incident.id];
-  while (incident.status === 'redirected') {
-    const next: string | null | undefined = incident.redirectIncidentId;
-    if (!next) {
+  const walk = await followRedirects(db, id);
+  if (walk.ok)
+    return walk.redirectedFrom
+      ? { incident: walk.incident, redirectedFrom: walk.redirectedFrom }
+      : { incident: walk.incident };
+  switch (walk.reason) {
+    case 'missing':
+      throw new MoverError('not-found', `Incident ${id} does not exist.`);
+    case 'dead-end':
       throw new MoverError(
         'redirected',
-        `Incident ${incident.id} was merged into another incident that is not known here. Pick the incident it was merged into.`,
+        `Incident ${walk.at} was merged into another incident that is not known here. Pick the incident it was merged into.`,
       );
-    }
-    if (path.includes(next) || path.length > MAX_REDIRECTS) {
+    case 'loop':
       throw new MoverError(
         'redirected',
-        `Incident ${id} redirects in a loop (${[...path, next].join(' → ')}). Pick another incident.`,
+        `Incident ${id} redirects in a loop (${walk.path.join(' → ')}). Pick another incident.`,
       );
-    }
-    const survivor: Incident | undefined = await db.incidents.get(next);
-    if (!survivor) {
+    case 'unknown-survivor':
       throw new MoverError(
         'redirected',
-        `Incident ${incident.id} was merged into incident ${next}, which does not exist here.`,
+        `Incident ${walk.at} was merged into incident ${walk.next}, which does not exist here.`,
       );
-    }
-    path.push(survivor.id);
-    incident = survivor;
   }
-  return path.length > 1 ? { incident, redirectedFrom: id } : { incident };
 }
 
 async function maxNumericIncidentId(db: MoverDB): Promise<number> {
