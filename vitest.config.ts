@@ -21,8 +21,8 @@ if (!mapWithGroupBy.groupBy) {
 export default defineConfig({
   plugins: [WxtVitest(), preact()],
   test: {
-    include: ['test/unit/**/*.test.{ts,tsx}'],
-    setupFiles: ['test/unit/setup.ts'],
+    include: ['test/{lib,components,entrypoints}/**/*.test.{ts,tsx}'],
+    setupFiles: ['test/setup.ts'],
     environment: 'node',
     testTimeout: 30_000,
   },

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { errorMessage, send } from '@/lib/client';
+import { errorMessage, send } from '@/lib/messaging/client';
 import {
   type ConnectorSettings,
   connectorOrigins,
@@ -9,8 +9,8 @@ import {
   DEFAULT_CONNECTOR_SETTINGS,
   requestConnectorAccess,
   settingsProblems,
-} from '@/lib/connector-settings';
-import { SyncStatus } from '../SyncStatus';
+} from '@/lib/settings/connector';
+import { SyncStatus } from '../sync/SyncStatus';
 
 type Form = { [K in keyof ConnectorSettings]: ConnectorSettings[K] extends boolean ? boolean : string };
 

@@ -1,9 +1,9 @@
 import { useState } from 'preact/hooks';
-import { errorMessage, send } from '@/lib/client';
-import { exportStore, exportToParts } from '@/lib/export';
-import { DataActions } from '../DataActions';
-import { useDb } from '../db-context';
-import { useLiveQuery } from '../use-live-query';
+import { exportStore, exportToParts } from '@/lib/data/export';
+import { errorMessage, send } from '@/lib/messaging/client';
+import { DataActions } from '../data/DataActions';
+import { useDb } from '../hooks/db-context';
+import { useLiveQuery } from '../hooks/use-live-query';
 
 /** Import, export, sample data, and clearing the store. */
 export function DataSection() {

@@ -1,8 +1,8 @@
 import { ACCESS_LEVELS, type Access, UNSCOPED } from '@/lib/model';
-import { profileItem } from '@/lib/settings';
-import { useDb } from '../db-context';
-import { useLiveQuery } from '../use-live-query';
-import { useProfile } from '../use-profile';
+import { profileItem } from '@/lib/settings/profile';
+import { useDb } from '../hooks/db-context';
+import { useLiveQuery } from '../hooks/use-live-query';
+import { useProfile } from '../hooks/use-profile';
 
 const ACCESS_LABELS: Record<Access, string> = { none: 'None', read: 'Read', readWrite: 'Read and write' };
 

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { profileSchema } from '@/lib/model';
-import { profileItem } from '@/lib/settings';
-import { useProfile } from '../use-profile';
+import { profileItem } from '@/lib/settings/profile';
+import { useProfile } from '../hooks/use-profile';
 
 /** Who the analyst is: the actor written in the activity log. */
 export function ProfileSection() {

@@ -1,7 +1,13 @@
 import { useEffect, useState } from 'preact/hooks';
-import { errorMessage, type ProbeResult, requestOrigin, send, testAdapterOnCurrentTab } from '@/lib/client';
-import { effectiveAdapters, originOf, type SiteAdapter, validateAdapter } from '@/lib/site-adapters';
-import { sitesItem } from '@/lib/sites-store';
+import {
+  errorMessage,
+  type ProbeResult,
+  requestOrigin,
+  send,
+  testAdapterOnCurrentTab,
+} from '@/lib/messaging/client';
+import { sitesItem } from '@/lib/settings/sites';
+import { effectiveAdapters, originOf, type SiteAdapter, validateAdapter } from '@/lib/sites/adapters';
 
 type IdKind = SiteAdapter['idFrom']['kind'];
 interface Draft {

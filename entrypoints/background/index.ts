@@ -1,11 +1,11 @@
 import { browser } from 'wxt/browser';
-import { MoverDB } from '@/lib/db';
-import { createBrowserSyncService } from '@/lib/graph/browser-deps';
-import { createImportSession } from '@/lib/import-session';
-import { IMPORT_PORT } from '@/lib/protocol';
-import { createRouter, senderKind } from '@/lib/router';
-import { readProfile } from '@/lib/settings';
-import { createSitesService } from '@/lib/sites-browser';
+import { createBrowserSyncService } from '@/entrypoints/background/graph';
+import { createSitesService } from '@/entrypoints/background/sites';
+import { createImportSession } from '@/lib/messaging/import-session';
+import { IMPORT_PORT } from '@/lib/messaging/protocol';
+import { createRouter, senderKind } from '@/lib/messaging/router';
+import { readProfile } from '@/lib/settings/profile';
+import { MoverDB } from '@/lib/store/db';
 
 // Wiring only: listeners are registered synchronously, before any await; logic lives in lib/.
 export default defineBackground(() => {

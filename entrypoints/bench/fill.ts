@@ -1,5 +1,5 @@
 /** Fills a store with a generated tenant, in batches (one transaction each) so memory stays bounded. */
-import type { MoverDB } from '@/lib/db';
+import type { MoverDB } from '@/lib/store/db';
 import type { Tenant } from './tenant';
 
 const BATCH = 10_000;

@@ -4,8 +4,8 @@
  * transaction, into another fresh store with the same schema.
  */
 import Dexie from 'dexie';
-import { MoverDB } from '@/lib/db';
-import type { parseImport as ParseImport, writeImport as WriteImport } from '@/lib/import';
+import type { parseImport as ParseImport, writeImport as WriteImport } from '@/lib/data/import';
+import { MoverDB } from '@/lib/store/db';
 import { openRaw, rawWrite } from './raw-idb';
 
 export interface ImportRun {

@@ -4,9 +4,9 @@
  * timings; the Node side computes medians and prints the table. A piece of the product that is not in
  * the build yet is answered with `{ available: false, reason }`.
  */
-import { send } from '@/lib/client';
-import { counts, MoverDB } from '@/lib/db';
+import { send } from '@/lib/messaging/client';
 import { DEFAULT_PROFILE } from '@/lib/model';
+import { counts, MoverDB } from '@/lib/store/db';
 import { fillStore } from './fill';
 import { importBench } from './import-bench';
 import { importLib, moveLib, queueLib, sampleData, searchLib } from './modules';

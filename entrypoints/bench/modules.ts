@@ -3,14 +3,14 @@
  * there at build time and leaves the others out, so a piece still being written shows up as
  * "not available yet" in the report instead of breaking the bench build.
  */
-import type { MoverDB } from '@/lib/db';
+import type { MoverDB } from '@/lib/store/db';
 
 const loaders = import.meta.glob([
-  '/lib/sample-data.ts',
-  '/lib/import.ts',
-  '/lib/move.ts',
-  '/lib/incident-search.ts',
-  '/lib/queue-query.ts',
+  '/lib/data/sample-data.ts',
+  '/lib/data/import.ts',
+  '/lib/move/move.ts',
+  '/lib/store/incident-search.ts',
+  '/lib/store/queue-query.ts',
 ]);
 
 export type Loaded<T> = { ok: true; module: T } | { ok: false; reason: string };
@@ -38,17 +38,17 @@ export interface SampleDataModule {
   loadSample?(db: MoverDB, options: Record<string, unknown>): Promise<unknown>;
 }
 
-export const sampleData = () => load<SampleDataModule>('/lib/sample-data.ts', ['generateTenant']);
+export const sampleData = () => load<SampleDataModule>('/lib/data/sample-data.ts', ['generateTenant']);
 export const importLib = () =>
-  load<typeof import('@/lib/import')>('/lib/import.ts', ['parseImport', 'writeImport']);
-export const moveLib = () => load<typeof import('@/lib/move')>('/lib/move.ts', ['moveAlerts']);
+  load<typeof import('@/lib/data/import')>('/lib/data/import.ts', ['parseImport', 'writeImport']);
+export const moveLib = () => load<typeof import('@/lib/move/move')>('/lib/move/move.ts', ['moveAlerts']);
 export const searchLib = () =>
-  load<typeof import('@/lib/incident-search')>('/lib/incident-search.ts', [
+  load<typeof import('@/lib/store/incident-search')>('/lib/store/incident-search.ts', [
     'buildIncidentIndex',
     'searchIncidents',
   ]);
 export const queueLib = () =>
-  load<typeof import('@/lib/queue-query')>('/lib/queue-query.ts', [
+  load<typeof import('@/lib/store/queue-query')>('/lib/store/queue-query.ts', [
     'planIncidents',
     'planAlerts',
     'readWindow',

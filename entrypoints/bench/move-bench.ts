@@ -5,9 +5,10 @@
  * move. Their ratio is the figure of merit. A second baseline adds the reads a move cannot avoid (the
  * alerts, the touched incidents and their members, all requested at once) before the same writes.
  */
-import type { MoverDB } from '@/lib/db';
+
 import { DEFAULT_PROFILE } from '@/lib/model';
-import type { moveAlerts as MoveAlerts } from '@/lib/move';
+import type { moveAlerts as MoveAlerts } from '@/lib/move/move';
+import type { MoverDB } from '@/lib/store/db';
 import { openRaw, rawReadThenWrite, rawWrite } from './raw-idb';
 
 export interface MoveCaseResult {

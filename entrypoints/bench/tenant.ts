@@ -3,7 +3,7 @@
  * store holds and into a Graph-shaped import file (`{"value": [incident + alerts…]}` as
  * `GET /security/incidents?$expand=alerts` returns it, without our local fields).
  */
-import { toStoredAlert, toStoredIncident } from '@/lib/derive';
+
 import {
   type Alert,
   type GraphAlert,
@@ -12,6 +12,7 @@ import {
   LOCAL_ALERT_FIELDS,
   LOCAL_INCIDENT_FIELDS,
 } from '@/lib/model';
+import { toStoredAlert, toStoredIncident } from '@/lib/model/derive';
 import type { SampleDataModule } from './modules';
 
 export interface Tenant {

@@ -4,9 +4,10 @@
  * (read every incident from IndexedDB and filter, per keystroke) and the same filter over rows already
  * in memory.
  */
-import type { MoverDB } from '@/lib/db';
-import type { buildIncidentIndex as Build, searchIncidents as Search } from '@/lib/incident-search';
+
 import type { Incident } from '@/lib/model';
+import type { MoverDB } from '@/lib/store/db';
+import type { buildIncidentIndex as Build, searchIncidents as Search } from '@/lib/store/incident-search';
 import { rng } from './move-bench';
 
 export interface TypeaheadOptions {

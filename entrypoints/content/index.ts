@@ -1,5 +1,5 @@
 import { browser } from 'wxt/browser';
-import type { SiteAdapter } from '@/lib/site-adapters';
+import type { SiteAdapter } from '@/lib/sites/adapters';
 import { createPageController } from './page-controller';
 
 /**

@@ -3,9 +3,9 @@
  * a map of handled rows so nothing is handled twice, single-page navigation through `setUrl`, and a full
  * teardown in `destroy`. Messaging is injected so this is unit-tested in happy-dom without a browser.
  */
-import type { ContentRequest } from '@/lib/protocol';
-import type { SiteAdapter } from '@/lib/site-adapters';
-import { adaptersForUrl, findIdLink, isRowSelected, readAlertId, scanAlertRows } from '@/lib/site-rows';
+import type { ContentRequest } from '@/lib/messaging/protocol';
+import type { SiteAdapter } from '@/lib/sites/adapters';
+import { adaptersForUrl, findIdLink, isRowSelected, readAlertId, scanAlertRows } from '@/lib/sites/rows';
 import {
   createFlyoutFrame,
   createRowButton,
@@ -17,9 +17,9 @@ import {
 } from './ui';
 
 /** What the flyout page posts to its parent when it is done. */
-export { FLYOUT_MESSAGE_SOURCE as FLYOUT_SOURCE } from '@/lib/flyout-messages';
+export { FLYOUT_MESSAGE_SOURCE as FLYOUT_SOURCE } from '@/lib/messaging/frame-messages';
 
-import { FLYOUT_MESSAGE_SOURCE as FLYOUT_SOURCE } from '@/lib/flyout-messages';
+import { FLYOUT_MESSAGE_SOURCE as FLYOUT_SOURCE } from '@/lib/messaging/frame-messages';
 /** Whether a message from the flyout frame says it is done (`{ source, type: 'close' }`). */
 export function isFlyoutCloseMessage(data: unknown): boolean {
   const m = data as { source?: unknown; type?: unknown } | null;

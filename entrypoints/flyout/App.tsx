@@ -5,16 +5,16 @@
  * posted to the page's own origin. After Save it shows the status with Undo for a few seconds, then closes.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { FlyoutReaderContext, remoteReader } from '@/components/flyout-reader-context';
-import { MoveFlyout } from '@/components/MoveFlyout';
-import { MoveStatus } from '@/components/MoveStatus';
-import { errorMessage, send } from '@/lib/client';
-import type { MoveResult } from '@/lib/protocol';
+import { FlyoutReaderContext, remoteReader } from '@/components/move/flyout-reader-context';
+import { MoveFlyout } from '@/components/move/MoveFlyout';
+import { MoveStatus } from '@/components/move/MoveStatus';
+import { errorMessage, send } from '@/lib/messaging/client';
+import type { MoveResult } from '@/lib/messaging/protocol';
 
 /** Inside a web page the frame may not open IndexedDB (storage partitioning): it reads through the background. */
 const framed = window.parent !== window;
 
-import { FLYOUT_MESSAGE_SOURCE } from '@/lib/flyout-messages';
+import { FLYOUT_MESSAGE_SOURCE } from '@/lib/messaging/frame-messages';
 
 export { FLYOUT_MESSAGE_SOURCE };
 /** How long the status with Undo stays before the frame closes (paused while the analyst is on it). */

@@ -1,5 +1,5 @@
 import { render } from 'preact';
-import '@/components/theme.css';
+import '@/components/styles/theme.css';
 import './flyout.css';
 import { FlyoutApp } from './App';
 

@@ -1,25 +1,25 @@
 import { useMemo, useState } from 'preact/hooks';
-import { useDb } from '@/components/db-context';
-import { alertStatusLabel, count, formatTime, severityLabel } from '@/components/filters';
-import { SearchBox } from '@/components/filters-panel';
-import { SelectionToolbar } from '@/components/SelectionToolbar';
-import { MoveSyncBadge, SyncStatus } from '@/components/SyncStatus';
-import { useLiveQuery } from '@/components/use-live-query';
-import { useProfile } from '@/components/use-profile';
-import { useNow } from '@/components/use-queue';
-import { useSelection } from '@/components/use-selection';
-import '@/components/workspace.css';
-import { errorMessage, openWorkspace, send } from '@/lib/client';
-import type { MoveRecord } from '@/lib/db';
+import { useDb } from '@/components/hooks/db-context';
+import { useLiveQuery } from '@/components/hooks/use-live-query';
+import { useProfile } from '@/components/hooks/use-profile';
+import { alertStatusLabel, count, formatTime, severityLabel } from '@/components/labels/format';
+import { SearchBox } from '@/components/queues/FiltersPanel';
+import { SelectionToolbar } from '@/components/queues/SelectionToolbar';
+import { useNow } from '@/components/queues/use-queue';
+import { useSelection } from '@/components/queues/use-selection';
+import { MoveSyncBadge, SyncStatus } from '@/components/sync/SyncStatus';
+import '@/components/styles/workspace.css';
+import { errorMessage, openWorkspace, send } from '@/lib/messaging/client';
 import { type Incident, severityRank } from '@/lib/model';
-import { canReadIncident } from '@/lib/permissions';
+import { canReadIncident } from '@/lib/model/permissions';
+import type { MoveRecord } from '@/lib/store/db';
 import {
   DEFAULT_FILTERS,
   openIncidentsBySeverity,
   planAlerts,
   planIncidents,
   readWindow,
-} from '@/lib/queue-query';
+} from '@/lib/store/queue-query';
 
 const SEVERITY_ORDER = ['high', 'medium', 'low', 'informational', 'unknown'];
 const RESULTS = 8;

@@ -1,5 +1,5 @@
 import { render } from 'preact';
-import '@/components/theme.css';
+import '@/components/styles/theme.css';
 import { App } from './App';
 
 render(<App />, document.getElementById('app')!);

@@ -1,13 +1,13 @@
 import type { ComponentChildren } from 'preact';
-import { AlertDetails } from '@/components/AlertDetails';
-import { AlertsQueue } from '@/components/AlertsQueue';
-import { useDb } from '@/components/db-context';
-import { EmptyState } from '@/components/EmptyState';
-import { IncidentDetails } from '@/components/IncidentDetails';
-import { IncidentsQueue } from '@/components/IncidentsQueue';
-import { useHashRoute } from '@/components/use-hash-route';
-import { useLiveQuery } from '@/components/use-live-query';
-import '@/components/workspace.css';
+import { EmptyState } from '@/components/data/EmptyState';
+import { AlertDetails } from '@/components/details/AlertDetails';
+import { IncidentDetails } from '@/components/details/IncidentDetails';
+import { useDb } from '@/components/hooks/db-context';
+import { useHashRoute } from '@/components/hooks/use-hash-route';
+import { useLiveQuery } from '@/components/hooks/use-live-query';
+import { AlertsQueue } from '@/components/queues/AlertsQueue';
+import { IncidentsQueue } from '@/components/queues/IncidentsQueue';
+import '@/components/styles/workspace.css';
 
 export function App() {
   const db = useDb();

@@ -1,4 +1,4 @@
-import { scanAlertRows, validateAdapter } from '@/lib/site-adapters';
+import { scanAlertRows, validateAdapter } from '@/lib/sites/adapters';
 
 /**
  * Injected by the options page's `Test on current tab` (scripting.executeScript) after it has put the adapter on

@@ -3,7 +3,7 @@
  * client: no secret. https://learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow
  * The browser part (identity.launchWebAuthFlow) and the token store come in as arguments.
  */
-import { type ConnectorSettings, GRAPH_SCOPES } from '../connector-settings';
+import { type ConnectorSettings, GRAPH_SCOPES } from '../settings/connector';
 import { GraphError } from './client';
 
 export interface TokenSet {

@@ -13,8 +13,6 @@
  * the real service; the request id still goes out as `client-request-id` for tracing.
  */
 import Dexie from 'dexie';
-import type { MoveRecord, MoverDB, OutboxItem } from '../db';
-import { summarize, withAlerts } from '../derive';
 import {
   type ActivityEntry,
   type Actor,
@@ -23,7 +21,9 @@ import {
   incidentSchema,
   LOCAL_INCIDENT_FIELDS,
 } from '../model';
-import { NEXT_INCIDENT_ID_KEY } from '../move';
+import { summarize, withAlerts } from '../model/derive';
+import { NEXT_INCIDENT_ID_KEY } from '../move/move';
+import type { MoveRecord, MoverDB, OutboxItem } from '../store/db';
 import { type GraphClient, GraphError } from './client';
 
 /**

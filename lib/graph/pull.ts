@@ -8,10 +8,11 @@
  * so a service worker stopped mid-pull resumes at the page it was on. Writing a page twice is
  * harmless (upsert by id), which is what makes that resume safe.
  */
-import type { MoverDB } from '../db';
-import { parseImport, writeImport } from '../import';
+
+import { parseImport, writeImport } from '../data/import';
 import type { Alert, GraphAlert, GraphIncident, Incident } from '../model';
 import { LOCAL_ALERT_FIELDS, LOCAL_INCIDENT_FIELDS } from '../model';
+import type { MoverDB } from '../store/db';
 import { type GraphClient, GraphError } from './client';
 import { pendingScope } from './outbox';
 import { type PullState, readPullState, writePullState } from './state';

@@ -3,7 +3,7 @@
  * and extension pages can show the status live (liveQuery over `meta`).
  */
 import { z } from 'zod';
-import type { MoverDB } from '../db';
+import type { MoverDB } from '../store/db';
 
 export const PULL_STATE_KEY = 'graph.pull';
 export const SYNC_STATUS_KEY = 'graph.status';

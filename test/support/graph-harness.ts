@@ -4,12 +4,12 @@
  * authorize (PKCE) and token endpoints: the "browser window" follows the authorize redirect.
  */
 import { randomUUID } from 'node:crypto';
-import type { ConnectorSettings } from '@/lib/connector-settings';
-import { MoverDB } from '@/lib/db';
 import type { TokenSet, TokenStore } from '@/lib/graph/auth';
+import { createSyncService, type SyncServiceDeps } from '@/lib/graph/sync-service';
 import { DEFAULT_PROFILE, type Profile } from '@/lib/model';
-import { type MoveRequest, moveAlerts, undoMove } from '@/lib/move';
-import { createSyncService, type SyncServiceDeps } from '@/lib/sync-service';
+import { type MoveRequest, moveAlerts, undoMove } from '@/lib/move/move';
+import type { ConnectorSettings } from '@/lib/settings/connector';
+import { MoverDB } from '@/lib/store/db';
 import { type FakeGraphOptions, makeTenant, startFakeGraphServer } from './fake-graph-server';
 
 export const REDIRECT_URI = 'https://abcdefghijklmnop.chromiumapp.org/';

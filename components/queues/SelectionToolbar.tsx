@@ -1,0 +1,65 @@
+/**
+ * The toolbar over a list of alerts: while at least one alert is selected it shows how many and the
+ * `Move alerts to another incident` button (the seed: "When one or more alerts are marked, the Move alerts to
+ * another incident button appears on the toolbar"). The button opens the move flyout with the selection;
+ * after the move the selection is cleared and the status (with Undo) is shown.
+ */
+import { useRef, useState } from 'preact/hooks';
+import type { MoveResult } from '@/lib/messaging/protocol';
+import { count } from '../labels/format';
+import { MoveFlyout } from '../move/MoveFlyout';
+import { MoveStatus } from '../move/MoveStatus';
+import type { Selection } from './use-selection';
+
+export function SelectionToolbar({ selection, note }: { selection: Selection; note?: string }) {
+  const [moving, setMoving] = useState<string[] | undefined>();
+  const [result, setResult] = useState<MoveResult | undefined>();
+  const buttonRef = useRef<HTMLButtonElement>(null);
+  const statusRef = useRef<HTMLDivElement>(null);
+  const n = selection.size;
+
+  const close = () => {
+    setMoving(undefined);
+    // Back where the analyst was: the button that opened the flyout.
+    queueMicrotask(() => buttonRef.current?.focus());
+  };
+  const moved = (r: MoveResult) => {
+    setMoving(undefined);
+    selection.clear();
+    setResult(r);
+    queueMicrotask(() => statusRef.current?.querySelector<HTMLElement>('button')?.focus());
+  };
+
+  return (
+    <div class="selection-bar">
+      {result && (
+        <div ref={statusRef}>
+          <MoveStatus result={result} onDismiss={() => setResult(undefined)} />
+        </div>
+      )}
+      <div class="toolbar">
+        <span class={n ? 'selected-count' : 'muted'} aria-live="polite">
+          {n ? `${count(n, 'alert')} selected` : 'Select alerts to move them to another incident.'}
+          {note ? ` ${note}` : ''}
+        </span>
+        {n > 0 && (
+          <div class="toolbar" role="toolbar" aria-label="Selected alerts">
+            <button
+              ref={buttonRef}
+              type="button"
+              class="primary"
+              onClick={() => setMoving([...selection.ids])}
+              aria-haspopup="dialog"
+            >
+              Move alerts to another incident
+            </button>
+            <button type="button" onClick={() => selection.clear()}>
+              Clear selection
+            </button>
+          </div>
+        )}
+      </div>
+      {moving && <MoveFlyout alertIds={moving} onClose={close} onMoved={moved} />}
+    </div>
+  );
+}

@@ -1,0 +1,161 @@
+/**
+ * One queue's rows for a virtualized table: the count (native, or a scan that reports progress) and the
+ * window of rows around what is on screen, read through `lib/queue-query`. Live: the window is a liveQuery
+ * (it re-reads when anything it read changes), and the count re-runs when the table is written to
+ * (Dexie's `storagemutated`, which also carries writes made by the background).
+ */
+import Dexie from 'dexie';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { MoverDB } from '@/lib/store/db';
+import {
+  countQueue,
+  type QueueCount,
+  type QueuePlan,
+  readIds,
+  readWindow,
+  ScanCache,
+} from '@/lib/store/queue-query';
+import { useDb } from '../hooks/db-context';
+import { useLiveQuery } from '../hooks/use-live-query';
+
+/** Rows read per window: the visible range rounded out to whole pages. */
+export const PAGE = 60;
+
+/** Increments (debounced) whenever anyone writes to `table`, in this page, another page or the background. */
+export function useTableVersion(db: MoverDB, table: string, delay = 300): number {
+  const [version, setVersion] = useState(0);
+  useEffect(() => {
+    const prefix = `idb://${db.name}/${table}/`;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const onMutated = (parts: Record<string, unknown>) => {
+      if (!Object.keys(parts).some((k) => k.startsWith(prefix))) return;
+      clearTimeout(timer);
+      timer = setTimeout(() => setVersion((v) => v + 1), delay);
+    };
+    Dexie.on('storagemutated', onMutated);
+    return () => {
+      clearTimeout(timer);
+      Dexie.on.storagemutated.unsubscribe(onMutated);
+    };
+  }, [db, table, delay]);
+  return version;
+}
+
+export interface QueueView<T> {
+  plan: QueuePlan<T>;
+  /** Rows to lay out: the exact count once known, else what is known so far. */
+  rowCount: number;
+  /** The count, once complete. */
+  count: QueueCount | undefined;
+  /** While a scan counts: matches found and records checked so far. */
+  progress: { matched: number; examined: number } | undefined;
+  /** True until the first window of this plan arrived. */
+  loading: boolean;
+  error: unknown;
+  rowAt(index: number): T | undefined;
+  /** Tells the queue which rows are on screen (the virtualizer's range). */
+  setRange(start: number, end: number): void;
+  /** Ids at [from, to), for range selection and select-all. */
+  readIds(from: number, to: number): Promise<string[]>;
+}
+
+interface Window<T> {
+  key: string;
+  start: number;
+  rows: T[];
+}
+
+export function useQueue<T>(plan: QueuePlan<T>): QueueView<T> {
+  const db = useDb();
+  const version = useTableVersion(db, plan.table);
+  const [counted, setCounted] = useState<{ key: string; count: QueueCount } | undefined>();
+  const [progress, setProgress] = useState<{ key: string; matched: number; examined: number } | undefined>();
+  const [countError, setCountError] = useState<unknown>(undefined);
+  const cacheRef = useRef(new ScanCache(plan.key));
+  if (cacheRef.current.planKey !== plan.key) cacheRef.current = new ScanCache(plan.key);
+  const planRef = useRef(plan);
+  planRef.current = plan;
+  useEffect(() => {
+    const ctrl = new AbortController();
+    const cache = new ScanCache(plan.key);
+    // First count of this plan: windows may use its checkpoints as they appear. A recount after a change
+    // keeps the previous ones until it is done (close enough meanwhile, exact after).
+    if (counted?.key !== plan.key) cacheRef.current = cache;
+    setCountError(undefined);
+    let shown = 0;
+    countQueue(db, plan, {
+      cache,
+      signal: ctrl.signal,
+      onProgress: (p) => {
+        const now = performance.now();
+        if (now - shown < 250) return;
+        shown = now;
+        setProgress({ key: plan.key, ...p });
+      },
+    })
+      .then((count) => {
+        if (ctrl.signal.aborted) return;
+        cacheRef.current = cache;
+        setCounted({ key: plan.key, count });
+        setProgress(undefined);
+      })
+      .catch((e) => {
+        if (ctrl.signal.aborted) return;
+        console.error('[incident-mover] count failed', e);
+        setCountError(e);
+      });
+    return () => ctrl.abort();
+  }, [db, plan.key, version]);
+
+  const count = counted?.key === plan.key ? counted.count : undefined;
+  const [block, setBlock] = useState({ key: plan.key, start: 0, size: PAGE });
+  const start = block.key === plan.key ? block.start : 0;
+  const size = block.key === plan.key ? block.size : PAGE;
+
+  const win = useLiveQuery<Window<T>>(
+    async () => ({
+      key: plan.key,
+      start,
+      rows: await readWindow(db, plan, start, size, { cache: cacheRef.current, total: count?.total }),
+    }),
+    [db, plan.key, start, size, counted],
+  );
+  const last = useRef<Window<T> | undefined>(undefined);
+  if (win.status === 'ready') last.current = win.data;
+  const shown = last.current?.key === plan.key ? last.current : undefined;
+
+  const live = progress?.key === plan.key ? progress : undefined;
+  const loadedEnd = shown ? shown.start + shown.rows.length : 0;
+  const rowCount = count ? count.total : Math.max(live?.matched ?? 0, loadedEnd);
+
+  const setRange = useCallback((from: number, to: number) => {
+    const s = Math.max(0, Math.floor(from / PAGE) * PAGE);
+    const e = (Math.floor(Math.max(from, to) / PAGE) + 1) * PAGE;
+    setBlock((b) =>
+      b.key === planRef.current.key && b.start === s && b.size === e - s
+        ? b
+        : { key: planRef.current.key, start: s, size: e - s },
+    );
+  }, []);
+
+  return {
+    plan,
+    rowCount,
+    count,
+    progress: count ? undefined : live ? { matched: live.matched, examined: live.examined } : undefined,
+    loading: !shown,
+    error: win.status === 'error' ? win.error : countError,
+    rowAt: (index) => (shown && index >= shown.start ? shown.rows[index - shown.start] : undefined),
+    setRange,
+    readIds: (from, to) => readIds(db, plan, from, to, { cache: cacheRef.current, total: count?.total }),
+  };
+}
+
+/**
+ * "Now", to the minute, fixed while `key` (the view's filters) stays the same: a relative range such as
+ * "last 7 days" is taken from when the view was set, so the queue does not recount and jump back to the
+ * top every minute. New records still appear (ranges are open towards the future).
+ */
+export function useNow(key: string): string {
+  return useMemo(() => new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString(), [key]);
+}

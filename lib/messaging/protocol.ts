@@ -1,0 +1,163 @@
+/**
+ * The one protocol between contexts. zod schemas are the single source of truth for every
+ * request (and its response type); the background `safeParse`s every message and answers
+ * errors as data: `{ ok: false, error: { code, message } }`.
+ */
+import { z } from 'zod';
+import { alertId, CORRELATION_REASONS, incidentId } from '../model';
+
+export const MAX_COMMENT = 30_000;
+const MAX_IDS = 200_000;
+
+export const moveTarget = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('existing'), incidentId }),
+  z.object({ kind: z.literal('new') }),
+]);
+export type MoveTarget = z.infer<typeof moveTarget>;
+
+export const moveInput = z.object({
+  alertIds: z.array(alertId).min(1, 'Select at least one alert.').max(MAX_IDS),
+  target: moveTarget,
+  comment: z
+    .string()
+    .max(MAX_COMMENT, `The comment is longer than ${MAX_COMMENT.toLocaleString('en')} characters.`),
+  reasons: z.array(z.enum(CORRELATION_REASONS)).max(CORRELATION_REASONS.length).default([]),
+  /** Alert versions the user saw: a change made meanwhile elsewhere wins and this move is refused. */
+  expectedVersions: z.record(z.string(), z.number().int().positive()).optional(),
+});
+export type MoveInput = z.input<typeof moveInput>;
+
+export const sampleSize = z.object({
+  incidents: z.number().int().min(1).max(100_000).optional(),
+  alerts: z.number().int().min(1).max(500_000).optional(),
+  seed: z.number().int().optional(),
+});
+
+/** Requests from extension pages (trusted). */
+export const pageRequest = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('store.loadSample'), size: sampleSize.optional() }),
+  z.object({ type: z.literal('store.clear') }),
+  z.object({ type: z.literal('move.run'), input: moveInput }),
+  z.object({ type: z.literal('move.undo'), token: z.string().min(1).max(100) }),
+  z.object({ type: z.literal('flyout.selection'), nonce: z.string().min(1).max(100) }),
+  /** The framed flyout's reads (IndexedDB is denied to an extension frame inside a web page). */
+  z.object({
+    type: z.literal('flyout.read'),
+    query: z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('selection'), alertIds: z.array(alertId).max(MAX_IDS) }),
+      z.object({ kind: z.literal('target'), incidentId }),
+      z.object({ kind: z.literal('incidents') }),
+      z.object({ kind: z.literal('alerts'), alertIds: z.array(alertId).max(MAX_IDS) }),
+    ]),
+  }),
+  z.object({ type: z.literal('sites.sync') }),
+  z.object({ type: z.literal('sync.now') }),
+  z.object({ type: z.literal('sync.signIn') }),
+  z.object({ type: z.literal('sync.signOut') }),
+]);
+
+/** Requests a content script may send: only what a page button needs. Never a move. */
+export const contentRequest = z.discriminatedUnion('type', [
+  /** The site adapters that apply to the page (validated here, so the content script carries no schema library). */
+  z.object({ type: z.literal('page.adapters'), url: z.string().max(4_000) }),
+  z.object({ type: z.literal('page.openFlyout'), alertIds: z.array(z.string().max(200)).min(1).max(1_000) }),
+]);
+
+export const request = z.union([pageRequest, contentRequest]);
+export type PageRequest = z.infer<typeof pageRequest>;
+export type ContentRequest = z.infer<typeof contentRequest>;
+export type Request = z.infer<typeof request>;
+export type RequestType = Request['type'];
+export const CONTENT_REQUEST_TYPES: ReadonlySet<string> = new Set(
+  contentRequest.options.map((o) => o.shape.type.value),
+);
+
+export interface MoveResult {
+  destinationIncidentId: string;
+  destinationName: string;
+  createdIncident: boolean;
+  movedAlertIds: string[];
+  skippedAlertIds: string[];
+  emptiedIncidentIds: string[];
+  redirectedFrom?: string;
+  undoToken: string;
+}
+
+/** What each request answers with. */
+export interface ResponseMap {
+  'store.loadSample': { incidents: number; alerts: number };
+  'store.clear': { cleared: true };
+  'move.run': MoveResult;
+  'move.undo': MoveResult;
+  'flyout.selection': { alertIds: string[]; origin: string };
+  /** Per query kind: FlyoutReader's answers (lib/flyout-reader.ts). */
+  'flyout.read': unknown;
+  'sites.sync': { registered: string[]; disabled: string[] };
+  'sync.now': { pulled: number; pushed: number };
+  'sync.signIn': { signedIn: true };
+  'sync.signOut': { signedIn: false };
+  'page.adapters': { adapters: unknown[] };
+  'page.openFlyout': { nonce: string; url: string };
+}
+
+export const ERROR_CODES = [
+  'bad-request',
+  'forbidden-sender',
+  'not-found',
+  'permission',
+  'conflict',
+  'validation',
+  'redirected',
+  'sync',
+  'internal',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export type Response<T extends RequestType> =
+  | { ok: true; data: ResponseMap[T] }
+  | { ok: false; error: { code: ErrorCode; message: string; details?: string[] } };
+
+export const responseEnvelope = z.union([
+  z.object({ ok: z.literal(true), data: z.unknown() }),
+  z.object({
+    ok: z.literal(false),
+    error: z.object({
+      code: z.enum(ERROR_CODES),
+      message: z.string(),
+      details: z.array(z.string()).optional(),
+    }),
+  }),
+]);
+
+/** An error with a code and a sentence for the user; thrown by lib code, sent as data across contexts. */
+export class MoverError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: string[],
+  ) {
+    super(message);
+    this.name = 'MoverError';
+  }
+}
+
+/**
+ * Port protocol for long writes with progress: imports (files can be large: sent in chunks, written in one
+ * transaction) and sample data.
+ */
+export const IMPORT_PORT = 'import';
+export const importPortMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('chunk'), text: z.string().max(16 * 1024 * 1024) }),
+  z.object({ type: z.literal('end'), fileName: z.string().max(500).optional() }),
+  z.object({ type: z.literal('sample'), size: sampleSize.optional() }),
+]);
+export type ImportPortMessage = z.infer<typeof importPortMessage>;
+export type ImportProgress =
+  | {
+      type: 'progress';
+      phase: 'receiving' | 'parsing' | 'validating' | 'writing';
+      done: number;
+      total: number;
+    }
+  | { type: 'done'; incidents: number; alerts: number; activity: number }
+  | { type: 'error'; message: string; problems: string[] };

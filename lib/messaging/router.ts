@@ -1,0 +1,241 @@
+/**
+ * The background's message router: validates every message, checks the sender, and calls into lib/.
+ * Pure of `browser.*`: the entrypoint passes what it needs, so handlers are tested with fakeBrowser.
+ */
+
+import { loadSample } from '../data/sample-data';
+import type { Profile } from '../model';
+import { dexieReader } from '../move/flyout-reader';
+import { moveAlerts, undoMove } from '../move/move';
+import type { MoverDB } from '../store/db';
+import {
+  CONTENT_REQUEST_TYPES,
+  type ContentRequest,
+  MoverError,
+  type PageRequest,
+  type Request,
+  type Response,
+  type ResponseMap,
+  request,
+} from './protocol';
+
+/** The part of `runtime.MessageSender` the router trusts (set by the browser, not the page). */
+export interface Sender {
+  id?: string;
+  url?: string;
+  tab?: { id?: number };
+  frameId?: number;
+}
+
+export interface RouterDeps {
+  db: MoverDB;
+  extensionId: string;
+  /** `chrome-extension://<id>/`: a sender whose URL starts with it is an extension page. */
+  extensionOrigin: string;
+  getProfile(): Promise<Profile>;
+  now(): string;
+  newToken(): string;
+  /** Session storage for flyout selections handed from a page to the extension UI. */
+  session: {
+    get(key: string): Promise<unknown>;
+    set(key: string, value: unknown): Promise<void>;
+    remove(key: string): Promise<void>;
+  };
+  /** Optional services wired by the background (sites registration, sync). */
+  sites?: {
+    sync(): Promise<ResponseMap['sites.sync']>;
+    /** Enabled, validated adapters whose URL pattern names `url`. */
+    adaptersFor(url: string): Promise<unknown[]>;
+  };
+  sync?: {
+    now(): Promise<ResponseMap['sync.now']>;
+    signIn(): Promise<void>;
+    signOut(): Promise<void>;
+  };
+  afterMove?(result: ResponseMap['move.run']): void;
+}
+
+/** How long a page's selection waits for the flyout frame to pick it up. */
+const FLYOUT_NONCE_MS = 2 * 60_000;
+
+export type SenderKind = 'extension' | 'content' | 'foreign';
+
+export function senderKind(
+  sender: Sender,
+  deps: Pick<RouterDeps, 'extensionId' | 'extensionOrigin'>,
+): SenderKind {
+  if (sender.id !== deps.extensionId) return 'foreign';
+  if (sender.url?.startsWith(deps.extensionOrigin)) return 'extension';
+  if (sender.tab) return 'content';
+  return 'foreign';
+}
+
+export function errorResponse(e: unknown): Response<never> {
+  if (e instanceof MoverError)
+    return { ok: false, error: { code: e.code, message: e.message, details: e.details } };
+  console.error('[incident-mover] unexpected error', e);
+  return {
+    ok: false,
+    error: {
+      code: 'internal',
+      message: 'Something went wrong in the extension. Nothing was changed; try again.',
+    },
+  };
+}
+
+export function createRouter(deps: RouterDeps) {
+  async function handlePage(req: PageRequest): Promise<ResponseMap[PageRequest['type']]> {
+    switch (req.type) {
+      case 'store.loadSample': {
+        const r = await loadSample(deps.db, { ...req.size, now: deps.now() });
+        return { incidents: r.incidents, alerts: r.alerts };
+      }
+      case 'store.clear':
+        await deps.db.transaction(
+          'rw',
+          [deps.db.incidents, deps.db.alerts, deps.db.activity, deps.db.moves, deps.db.meta, deps.db.outbox],
+          async () => {
+            // The outbox too: a move queued for Defender must not be sent after its record is gone.
+            await Promise.all([
+              deps.db.incidents.clear(),
+              deps.db.alerts.clear(),
+              deps.db.activity.clear(),
+              deps.db.moves.clear(),
+              deps.db.meta.clear(),
+              deps.db.outbox.clear(),
+            ]);
+          },
+        );
+        return { cleared: true };
+      case 'move.run':
+      case 'move.undo': {
+        // The actor and the rights are the stored profile's, read at the time of the move.
+        const profile = await deps.getProfile();
+        const ctx = {
+          actor: { displayName: profile.displayName, upn: profile.upn },
+          profile,
+          now: deps.now,
+          newToken: deps.newToken,
+        };
+        const result =
+          req.type === 'move.run'
+            ? await moveAlerts(deps.db, req.input, ctx)
+            : await undoMove(deps.db, req.token, ctx);
+        deps.afterMove?.(result);
+        return result;
+      }
+      case 'flyout.selection': {
+        // One use, and only for a while: a page that saw the frame's address can't open it again later.
+        const key = `flyout:${req.nonce}`;
+        const stored = (await deps.session.get(key)) as
+          | (ResponseMap['flyout.selection'] & { expires?: number })
+          | undefined;
+        if (stored) await deps.session.remove(key);
+        if (!stored || (stored.expires ?? 0) < Date.parse(deps.now())) {
+          throw new MoverError(
+            'not-found',
+            'This move window has expired. Select the alerts on the page again.',
+          );
+        }
+        return { alertIds: stored.alertIds, origin: stored.origin };
+      }
+      case 'flyout.read': {
+        const reader = dexieReader(deps.db);
+        const q = req.query;
+        if (q.kind === 'selection') return reader.selection(q.alertIds);
+        if (q.kind === 'target') return reader.target(q.incidentId);
+        if (q.kind === 'alerts') return reader.alerts(q.alertIds);
+        return reader.incidents();
+      }
+      case 'sites.sync':
+        if (!deps.sites) throw new MoverError('internal', 'Site adapters are not available in this build.');
+        return deps.sites.sync();
+      case 'sync.now':
+        if (!deps.sync) throw new MoverError('sync', 'No connector is configured.');
+        return deps.sync.now();
+      case 'sync.signIn':
+        if (!deps.sync) throw new MoverError('sync', 'No connector is configured.');
+        await deps.sync.signIn();
+        return { signedIn: true };
+      case 'sync.signOut':
+        if (!deps.sync) throw new MoverError('sync', 'No connector is configured.');
+        await deps.sync.signOut();
+        return { signedIn: false };
+    }
+  }
+
+  async function handleContent(
+    req: ContentRequest,
+    sender: Sender,
+  ): Promise<ResponseMap[ContentRequest['type']]> {
+    switch (req.type) {
+      case 'page.adapters': {
+        // Only for the page that asks: a page may learn nothing about the analyst's other sites.
+        const sameOrigin = (() => {
+          try {
+            return !!sender.url && new URL(req.url).origin === new URL(sender.url).origin;
+          } catch {
+            return false;
+          }
+        })();
+        if (!sameOrigin || !deps.sites) return { adapters: [] };
+        return { adapters: await deps.sites.adaptersFor(req.url) };
+      }
+      case 'page.openFlyout': {
+        const nonce = deps.newToken();
+        let origin = '';
+        try {
+          origin = sender.url ? new URL(sender.url).origin : '';
+        } catch {
+          origin = '';
+        }
+        const expires = Date.parse(deps.now()) + FLYOUT_NONCE_MS;
+        await deps.session.set(`flyout:${nonce}`, { alertIds: req.alertIds, origin, expires });
+        return { nonce, url: `${deps.extensionOrigin}flyout.html#${nonce}` };
+      }
+    }
+  }
+
+  return async function handle(message: unknown, sender: Sender): Promise<Response<Request['type']>> {
+    const kind = senderKind(sender, deps);
+    if (kind === 'foreign') {
+      return {
+        ok: false,
+        error: { code: 'forbidden-sender', message: 'Messages from outside the extension are refused.' },
+      };
+    }
+    const parsed = request.safeParse(message);
+    if (!parsed.success) {
+      const type = (message as { type?: unknown } | null)?.type;
+      return {
+        ok: false,
+        error: {
+          code: 'bad-request',
+          message: `The extension received a malformed message${typeof type === 'string' ? ` (${type.slice(0, 60)})` : ''}; nothing was changed.`,
+          details: parsed.error.issues
+            .slice(0, 20)
+            .map((i) => `${i.path.join('.') || '(message)'}: ${i.message}`),
+        },
+      };
+    }
+    const req: Request = parsed.data;
+    const isContentType = CONTENT_REQUEST_TYPES.has(req.type);
+    if (kind === 'content' && !isContentType) {
+      return {
+        ok: false,
+        error: {
+          code: 'forbidden-sender',
+          message: `A web page cannot ask for "${req.type}"; it needs the extension's own window.`,
+        },
+      };
+    }
+    try {
+      const data = isContentType
+        ? await handleContent(req as ContentRequest, sender)
+        : await handlePage(req as PageRequest);
+      return { ok: true, data } as Response<Request['type']>;
+    } catch (e) {
+      return errorResponse(e);
+    }
+  };
+}

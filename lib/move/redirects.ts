@@ -1,0 +1,35 @@
+/**
+ * Where alerts sent to an incident land: Defender marks a merged incident `redirected` with the id of the one it
+ * was merged into. One walk, used by the move (which refuses) and by the flyout's preview (which explains).
+ */
+
+import type { Incident } from '../model';
+import type { MoverDB } from '../store/db';
+
+const MAX_REDIRECTS = 32;
+
+export type RedirectWalk =
+  | { ok: true; incident: Incident; redirectedFrom?: string }
+  | { ok: false; reason: 'missing' }
+  /** `at` is redirected but names no incident. */
+  | { ok: false; reason: 'dead-end'; at: string }
+  | { ok: false; reason: 'loop'; path: string[] }
+  /** `at` was merged into `next`, which the store does not have. */
+  | { ok: false; reason: 'unknown-survivor'; at: string; next: string };
+
+export async function followRedirects(db: MoverDB, id: string): Promise<RedirectWalk> {
+  let incident = await db.incidents.get(id);
+  if (!incident) return { ok: false, reason: 'missing' };
+  const path = [incident.id];
+  while (incident.status === 'redirected') {
+    const next: string | null | undefined = incident.redirectIncidentId;
+    if (!next) return { ok: false, reason: 'dead-end', at: incident.id };
+    if (path.includes(next) || path.length > MAX_REDIRECTS)
+      return { ok: false, reason: 'loop', path: [...path, next] };
+    const survivor: Incident | undefined = await db.incidents.get(next);
+    if (!survivor) return { ok: false, reason: 'unknown-survivor', at: incident.id, next };
+    path.push(survivor.id);
+    incident = survivor;
+  }
+  return path.length > 1 ? { ok: true, incident, redirectedFrom: id } : { ok: true, incident };
+}

@@ -1,0 +1,209 @@
+/**
+ * Reading alert rows on a page with a site adapter: the part of the site adapters that runs in the content script.
+ * It holds no schema library (the content script gets its adapters already validated by the background, see
+ * lib/site-adapters.ts), so the content script stays small. Pure: the DOM to read is passed in.
+ *
+ * Everything read from a page is hostile: ids are checked against the model's alert id rule, text is only
+ * ever matched, never rendered, and regular expressions run over bounded text.
+ */
+
+import type { SiteAdapter } from './adapters';
+import { matchesUrl } from './match-pattern';
+
+const ATTRIBUTE_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
+/** Page text fed to an adapter's regular expression is cut here, so a huge row can't stall the page. */
+export const MAX_MATCHED_TEXT = 500;
+/** Rows beyond this many per scan are ignored (a page showing more is not a queue a person reads). */
+export const MAX_ROWS = 5_000;
+
+/**
+ * lib/model.ts `alertId`, restated here (see the header for why); test/unit/site-adapters.test.ts checks that
+ * both accept and refuse the same ids.
+ */
+const ALERT_ID = /^[A-Za-z0-9_.:=+-]{1,200}$/;
+export function isAlertId(value: string): boolean {
+  return ALERT_ID.test(value);
+}
+
+export const DEFAULT_SELECTION_SELECTOR = 'input[type="checkbox"], [role="checkbox"]';
+
+export function compilePattern(source: string): { ok: true; re: RegExp } | { ok: false; problem: string } {
+  let re: RegExp;
+  try {
+    re = new RegExp(source);
+  } catch (e) {
+    const why =
+      e instanceof Error ? e.message.replace(/^Invalid regular expression: /, '') : 'it does not compile';
+    return {
+      ok: false,
+      problem: `The alert ID pattern is not a valid regular expression (${why.slice(0, 200)}).`,
+    };
+  }
+  // A capture group is one that matches the empty string too: count groups by matching against nothing.
+  const groups = new RegExp(`${source}|`).exec('')?.length ?? 1;
+  if (groups < 2) {
+    return {
+      ok: false,
+      problem: 'The alert ID pattern needs one capture group around the id, like /alerts/([A-Za-z0-9]+).',
+    };
+  }
+  return { ok: true, re };
+}
+
+/** Enabled adapters whose URL pattern names `url`. */
+export function adaptersForUrl(adapters: readonly SiteAdapter[], url: string): SiteAdapter[] {
+  return adapters.filter((a) => a.enabled && matchesUrl(a.urlPattern, url));
+}
+
+export interface AlertRow {
+  row: Element;
+  alertId: string;
+}
+
+export interface AlertRowScan {
+  rows: AlertRow[];
+  /** Rows the selector matched whose alert id could not be read (a sign the selector stopped matching). */
+  skipped: number;
+  /** The row selector itself is broken (never thrown). */
+  problem?: string;
+}
+
+/** Compiled regular expressions, by source (an adapter's pattern is compiled once, not per row). */
+const patternCache = new Map<string, RegExp | null>();
+function cachedPattern(source: string): RegExp | null {
+  let re = patternCache.get(source);
+  if (re === undefined) {
+    const compiled = compilePattern(source);
+    re = compiled.ok ? compiled.re : null;
+    if (patternCache.size > 100) patternCache.clear();
+    patternCache.set(source, re);
+  }
+  return re;
+}
+
+function validId(candidate: string | null | undefined): string | undefined {
+  const id = candidate?.trim();
+  return id && isAlertId(id) ? id : undefined;
+}
+
+function capture(re: RegExp, text: string): string | undefined {
+  const m = re.exec(text.slice(0, MAX_MATCHED_TEXT));
+  return m?.[1];
+}
+
+function decode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+function safeQueryAll(root: ParentNode, selector: string): Element[] {
+  try {
+    return Array.from(root.querySelectorAll(selector));
+  } catch {
+    return [];
+  }
+}
+
+/** The alert id a row carries, per the adapter; undefined if there is none or it isn't a valid alert id. */
+export function readAlertId(row: Element, adapter: SiteAdapter): string | undefined {
+  const from = adapter.idFrom;
+  switch (from.kind) {
+    case 'attribute': {
+      if (!ATTRIBUTE_NAME.test(from.name)) return undefined;
+      const holder = row.hasAttribute(from.name) ? row : row.querySelector(`[${from.name}]`);
+      return validId(holder?.getAttribute(from.name));
+    }
+    case 'text': {
+      const re = cachedPattern(from.pattern);
+      const found = re ? capture(re, row.textContent ?? '') : undefined;
+      return validId(found);
+    }
+    case 'href':
+      return findIdLink(row, adapter)?.alertId;
+  }
+}
+
+/** For adapters that read ids from links: the first link in the row that carries a valid alert id. */
+export function findIdLink(
+  row: Element,
+  adapter: SiteAdapter,
+): { link: Element; alertId: string } | undefined {
+  const from = adapter.idFrom;
+  if (from.kind !== 'href') return undefined;
+  const re = cachedPattern(from.pattern);
+  if (!re) return undefined;
+  const links = safeQueryAll(row, from.linkSelector || 'a[href]');
+  if (row.matches('a[href]') && !from.linkSelector) links.unshift(row);
+  for (const link of links) {
+    const raw = link.getAttribute('href');
+    if (!raw) continue;
+    let href: string;
+    try {
+      const url = new URL(raw, row.ownerDocument?.baseURI);
+      // Only web links: `javascript:` and friends are page tricks, not alert links.
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') continue;
+      href = url.href;
+    } catch {
+      continue;
+    }
+    const found = capture(re, href);
+    const id = found === undefined ? undefined : validId(decode(found));
+    if (id) return { link, alertId: id };
+  }
+  return undefined;
+}
+
+/**
+ * Finds the adapter's alert rows under `root`, in document order, with their ids. Rows nested inside another
+ * matched row are the same row (only the outermost counts); rows without a readable id are skipped and counted.
+ */
+export function scanAlertRows(root: ParentNode, adapter: SiteAdapter): AlertRowScan {
+  let candidates: Element[];
+  try {
+    candidates = Array.from(root.querySelectorAll(adapter.rowSelector));
+  } catch {
+    return {
+      rows: [],
+      skipped: 0,
+      problem: `The alert row selector "${adapter.rowSelector.slice(0, 100)}" is not valid.`,
+    };
+  }
+  const rows: AlertRow[] = [];
+  let skipped = 0;
+  let outer: Element | undefined;
+  for (const row of candidates) {
+    if (outer?.contains(row)) continue;
+    outer = row;
+    if (rows.length >= MAX_ROWS) break;
+    const id = readAlertId(row, adapter);
+    if (id) rows.push({ row, alertId: id });
+    else skipped++;
+  }
+  return { rows, skipped };
+}
+
+/** The adapter's alert rows under `root` with their ids (see `scanAlertRows` for the count of skipped rows). */
+export function findAlertRows(root: ParentNode, adapter: SiteAdapter): AlertRow[] {
+  return scanAlertRows(root, adapter).rows;
+}
+
+/** Whether the page marks this row as selected: its checkbox is checked (native or ARIA) or the row is aria-selected. */
+export function isRowSelected(row: Element, adapter: SiteAdapter): boolean {
+  if (row.getAttribute('aria-selected') === 'true') return true;
+  const boxes = safeQueryAll(row, adapter.selectionCheckboxSelector || DEFAULT_SELECTION_SELECTOR);
+  return boxes.some(
+    (box) =>
+      (box as HTMLInputElement).checked === true ||
+      box.getAttribute('aria-checked') === 'true' ||
+      box.getAttribute('aria-selected') === 'true',
+  );
+}
+
+/** The rows the page shows as selected. */
+export function selectedRows<T extends AlertRow>(rows: readonly T[], adapter: SiteAdapter): T[] {
+  return rows.filter((r) => isRowSelected(r.row, adapter));
+}

@@ -1,0 +1,423 @@
+// @vitest-environment happy-dom
+import nodeConsole from 'node:console';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createPageController, type PageController } from '@/entrypoints/content/page-controller';
+import type { ContentRequest } from '@/lib/messaging/protocol';
+import { effectiveAdapters, MICROFORMAT_ADAPTER, type SiteAdapter } from '@/lib/sites/adapters';
+
+const EXT = 'chrome-extension://abcdefghijklmnopabcdefghijklmnop';
+const PAGE_URL = 'http://127.0.0.1:4173/plain-table.html';
+
+/** Puts a fixture page's body into the test document (its scripts do not run: rows are the static ones). */
+function loadFixture(name: string) {
+  const html = readFileSync(resolve(__dirname, '../../fixtures/pages', name), 'utf8');
+  const parsed = new DOMParser().parseFromString(html, 'text/html');
+  parsed.querySelectorAll('script').forEach((s) => {
+    s.remove();
+  });
+  document.body.replaceChildren(
+    ...Array.from(parsed.body.childNodes).map((n) => document.importNode(n, true)),
+  );
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 40));
+
+function rowHosts(): HTMLElement[] {
+  return Array.from(document.querySelectorAll<HTMLElement>('incident-mover-row-button'));
+}
+function rowButtons(): HTMLButtonElement[] {
+  return rowHosts().map((h) => h.shadowRoot!.querySelector('button')!);
+}
+function overlayRoot(): ShadowRoot | undefined {
+  return document.querySelector('incident-mover-selection')?.shadowRoot ?? undefined;
+}
+function selectionButton(): HTMLButtonElement | undefined {
+  const button = overlayRoot()?.querySelector<HTMLButtonElement>('button.move');
+  return button && !button.hidden ? button : undefined;
+}
+function alertText(): string {
+  return overlayRoot()?.querySelector('[role="alert"] span')?.textContent ?? '';
+}
+function flyout(): { dialog: HTMLDialogElement; iframe: HTMLIFrameElement } | undefined {
+  const root = document.querySelector('incident-mover-flyout')?.shadowRoot;
+  const dialog = root?.querySelector('dialog');
+  return dialog ? { dialog, iframe: dialog.querySelector('iframe')! } : undefined;
+}
+function tick(box: Element | null | undefined, checked = true) {
+  (box as HTMLInputElement).checked = checked;
+  box!.dispatchEvent(new Event('change', { bubbles: true }));
+}
+
+let controller: PageController | undefined;
+beforeEach(() => {
+  // happy-dom does not load iframes and says so on Node's own console; the frame's src is what these tests check.
+  const error = nodeConsole.error.bind(nodeConsole);
+  vi.spyOn(nodeConsole, 'error').mockImplementation((...args: unknown[]) => {
+    if (!String(args[0]).includes('Iframe page loading is disabled')) error(...args);
+  });
+});
+afterEach(() => {
+  controller?.destroy();
+  controller = undefined;
+  document.body.replaceChildren();
+  document.documentElement
+    .querySelectorAll('incident-mover-selection, incident-mover-flyout')
+    .forEach((e) => {
+      e.remove();
+    });
+  vi.restoreAllMocks();
+});
+
+function start(
+  options: { url?: string; adapters?: SiteAdapter[]; answer?: (m: ContentRequest) => Promise<unknown> } = {},
+) {
+  const sendMessage = vi.fn(
+    options.answer ?? (async () => ({ ok: true, data: { nonce: 'n1', url: `${EXT}/flyout.html#n1` } })),
+  );
+  const log = { warn: vi.fn() };
+  controller = createPageController({
+    document,
+    url: options.url ?? PAGE_URL,
+    adapters: options.adapters ?? effectiveAdapters([]),
+    sendMessage,
+    extensionOrigin: EXT,
+    debounceMs: 5,
+    log,
+  });
+  return { sendMessage, log, controller };
+}
+
+describe('row buttons', () => {
+  it('adds one "Move alert to another incident" button per alert row, in a shadow root, never twice', async () => {
+    loadFixture('plain-table.html');
+    start();
+    expect(rowButtons()).toHaveLength(4);
+    for (const button of rowButtons())
+      expect(button.getAttribute('aria-label')).toBe('Move alert to another incident');
+    // Each button sits in its own row's last cell.
+    const rows = document.querySelectorAll('tbody tr');
+    rows.forEach((row) => {
+      expect(row.querySelectorAll('incident-mover-row-button')).toHaveLength(1);
+      expect(row.lastElementChild?.contains(row.querySelector('incident-mover-row-button'))).toBe(true);
+    });
+    controller!.scan();
+    document.body.append(document.createElement('div'));
+    await settle();
+    expect(rowHosts()).toHaveLength(4);
+  });
+
+  it('keeps up with rows added later and rows the page re-renders from scratch', async () => {
+    loadFixture('plain-table.html');
+    start();
+    const tbody = document.querySelector('tbody')!;
+    const added = tbody.querySelector('tr')!.cloneNode(true) as HTMLTableRowElement;
+    added.querySelector('incident-mover-row-button')?.remove();
+    added.setAttribute('data-alert-id', 'da638000000000000005_1000000005');
+    tbody.append(added);
+    await settle();
+    expect(rowHosts()).toHaveLength(5);
+    expect(added.querySelectorAll('incident-mover-row-button')).toHaveLength(1);
+
+    // A framework replaces every row (and the buttons with them).
+    tbody.innerHTML =
+      '<tr data-alert-id="new_1"><td>One</td></tr><tr data-alert-id="new_2"><td>Two</td></tr>';
+    await settle();
+    expect(rowHosts()).toHaveLength(2);
+    // A framework rewrites one row's cells, taking our button with them.
+    tbody.querySelector('tr')!.innerHTML = '<td>One, updated</td>';
+    await settle();
+    expect(tbody.querySelector('tr')!.querySelectorAll('incident-mover-row-button')).toHaveLength(1);
+    expect(rowHosts()).toHaveLength(2);
+  });
+
+  it('asks the background for the flyout with the row’s alert and shows it in an extension frame, without the page seeing the click', async () => {
+    loadFixture('plain-table.html');
+    const pageRowClicks = vi.fn();
+    const pageMouseDowns = vi.fn();
+    document.querySelector('tbody')!.addEventListener('click', pageRowClicks);
+    document.querySelector('tbody')!.addEventListener('mousedown', pageMouseDowns);
+    const { sendMessage } = start();
+    const second = rowButtons()[1]!;
+    second.dispatchEvent(new MouseEvent('mousedown', { bubbles: true, composed: true }));
+    second.click();
+    await settle();
+    expect(sendMessage).toHaveBeenCalledExactlyOnceWith({
+      type: 'page.openFlyout',
+      alertIds: ['da638000000000000002_1000000002'],
+    });
+    expect(pageRowClicks).not.toHaveBeenCalled();
+    expect(pageMouseDowns).not.toHaveBeenCalled();
+    const frame = flyout();
+    expect(frame?.dialog.open).toBe(true);
+    expect(frame?.iframe.getAttribute('src')).toBe(`${EXT}/flyout.html#n1`);
+  });
+
+  it('sends the id the row shows now, when the page reused the row for another alert', async () => {
+    loadFixture('plain-table.html');
+    const { sendMessage } = start();
+    document.querySelector('tbody tr')!.setAttribute('data-alert-id', 'reused_9');
+    rowButtons()[0]!.click();
+    await settle();
+    expect(sendMessage).toHaveBeenCalledWith({ type: 'page.openFlyout', alertIds: ['reused_9'] });
+  });
+
+  it('ignores clicks a page script makes on the buttons', async () => {
+    loadFixture('plain-table.html');
+    const { sendMessage } = start();
+    const forged = new MouseEvent('click', { bubbles: true, composed: true });
+    Object.defineProperty(forged, 'isTrusted', { value: false });
+    rowButtons()[0]!.dispatchEvent(forged);
+    await settle();
+    expect(sendMessage).not.toHaveBeenCalled();
+    expect(flyout()).toBeUndefined();
+  });
+
+  it('puts the button right after the alert link when the id comes from a link', () => {
+    loadFixture('link-table.html');
+    start({
+      adapters: [
+        {
+          id: 'links',
+          name: 'Link table',
+          enabled: true,
+          urlPattern: 'http://127.0.0.1/*',
+          rowSelector: 'tbody tr',
+          idFrom: { kind: 'href', linkSelector: 'a[href*="/alerts/"]', pattern: '/alerts/([^/?#]+)' },
+        },
+      ],
+    });
+    expect(rowHosts()).toHaveLength(3);
+    for (const host of rowHosts())
+      expect(host.previousElementSibling?.getAttribute('href')).toMatch(/^\/alerts\/./);
+  });
+
+  it('puts it after the link that carries the id, not the row’s first link', () => {
+    document.body.innerHTML =
+      '<table><tbody><tr><td><a href="/users/lee">Lee</a></td><td><a href="/alerts/id_1">Phish</a></td></tr></tbody></table>';
+    start({
+      adapters: [
+        {
+          id: 'links',
+          name: 'Links',
+          enabled: true,
+          urlPattern: '*://*/*',
+          rowSelector: 'tr',
+          idFrom: { kind: 'href', pattern: '/alerts/(\\w+)' },
+        },
+      ],
+    });
+    expect(rowHosts().map((h) => h.previousElementSibling?.textContent)).toEqual(['Phish']);
+  });
+});
+
+describe('hostile pages', () => {
+  it('adds buttons only to rows with real alert ids and never renders page text as markup', async () => {
+    loadFixture('hostile.html');
+    const { log } = start();
+    await settle();
+    expect(rowHosts().map((h) => h.closest('tr')?.getAttribute('data-alert-id'))).toEqual([
+      'da638000000000000021_1000000021',
+      'da638000000000000022_1000000022',
+      'da638000000000000023_1000000023',
+    ]);
+    for (const button of rowButtons()) expect(button.textContent).toBe('⇄Move');
+    expect(document.querySelectorAll('img, svg, script')).toHaveLength(0);
+    expect((window as { __pwned?: unknown }).__pwned).toBeUndefined();
+    expect(log.warn).not.toHaveBeenCalled();
+  });
+
+  it('says so in the log when a selector matches rows but no id can be read any more', async () => {
+    document.body.innerHTML = '<table><tbody><tr><td>No id</td></tr><tr><td>None</td></tr></tbody></table>';
+    const { log } = start({
+      adapters: [
+        {
+          ...MICROFORMAT_ADAPTER,
+          id: 'mine',
+          name: 'My SIEM',
+          builtIn: false,
+          rowSelector: 'tbody tr',
+        },
+      ],
+    });
+    document.body.append(document.createElement('p'));
+    await settle();
+    expect(rowHosts()).toHaveLength(0);
+    expect(log.warn).toHaveBeenCalledOnce();
+    expect(log.warn.mock.calls[0]?.[0]).toMatch(
+      /My SIEM: 2 element\(s\) match the row selector "tbody tr" but none/,
+    );
+  });
+});
+
+describe('selection on the page', () => {
+  it('shows "Move alerts to another incident" with the count only while rows are selected, and sends those ids', async () => {
+    loadFixture('plain-table.html');
+    const { sendMessage } = start();
+    expect(selectionButton()).toBeUndefined();
+    const boxes = document.querySelectorAll('tbody input[type="checkbox"]');
+    tick(boxes[0]);
+    tick(boxes[2]);
+    await settle();
+    const button = selectionButton();
+    expect(button?.getAttribute('aria-label')).toBe('Move alerts to another incident');
+    expect(button?.textContent).toBe('Move alerts to another incident2');
+    expect(overlayRoot()?.getElementById('incident-mover-count')?.textContent).toBe(
+      '2 alerts selected on this page',
+    );
+    button!.click();
+    await settle();
+    expect(sendMessage).toHaveBeenCalledWith({
+      type: 'page.openFlyout',
+      alertIds: ['da638000000000000001_1000000001', 'da638000000000000003_1000000003'],
+    });
+    tick(boxes[0], false);
+    tick(boxes[2], false);
+    await settle();
+    expect(selectionButton()).toBeUndefined();
+  });
+
+  it('follows ARIA checkboxes that the page toggles without a change event', async () => {
+    document.body.innerHTML =
+      '<div data-alert-id="a_1"><span role="checkbox" aria-checked="false"></span></div><div data-alert-id="b_2"></div>';
+    start();
+    document.querySelector('[role="checkbox"]')!.setAttribute('aria-checked', 'true');
+    await settle();
+    expect(selectionButton()).toBeDefined();
+    expect(controller!.selectedAlertIds()).toEqual(['a_1']);
+  });
+});
+
+describe('the flyout frame', () => {
+  async function openOne() {
+    loadFixture('plain-table.html');
+    start();
+    const opener = rowButtons()[0]!;
+    opener.click();
+    await settle();
+    return { opener, frame: flyout()! };
+  }
+
+  it('closes only on the close message from its own frame and the extension origin, then gives focus back', async () => {
+    const { opener, frame } = await openOne();
+    // happy-dom loads no iframe: give the frame a window of its own to post from.
+    const frameWindow = new EventTarget() as unknown as Window;
+    Object.defineProperty(frame.iframe, 'contentWindow', { value: frameWindow });
+    const close = { source: 'incident-mover-flyout', type: 'close' };
+    const post = (data: unknown, origin: string, source: Window) =>
+      window.dispatchEvent(new MessageEvent('message', { data, origin, source }));
+    post(close, 'http://127.0.0.1:4173', window); // the page itself
+    post(close, EXT, window); // the right origin claimed by another window
+    post(close, 'http://127.0.0.1:4173', frameWindow); // the frame navigated away from the extension
+    post({ ...close, type: 'move' }, EXT, frameWindow); // not a close message
+    expect(flyout()?.dialog.open).toBe(true);
+    post(close, EXT, frameWindow);
+    expect(flyout()).toBeUndefined();
+    expect(
+      opener.getRootNode() instanceof ShadowRoot && (opener.getRootNode() as ShadowRoot).activeElement,
+    ).toBe(opener);
+  });
+
+  it('closes with Escape (the dialog’s cancel) and on a click on the backdrop', async () => {
+    const { frame } = await openOne();
+    frame.dialog.dispatchEvent(new Event('cancel'));
+    expect(flyout()).toBeUndefined();
+    rowButtons()[1]!.click();
+    await settle();
+    flyout()!.dialog.click();
+    expect(flyout()).toBeUndefined();
+  });
+
+  it('shows the background’s error where the analyst acted, and opens nothing', async () => {
+    loadFixture('plain-table.html');
+    start({
+      answer: async () => ({
+        ok: false,
+        error: { code: 'not-found', message: 'These alerts are not in the store.' },
+      }),
+    });
+    rowButtons()[0]!.click();
+    await settle();
+    expect(alertText()).toBe('These alerts are not in the store.');
+    expect(flyout()).toBeUndefined();
+  });
+
+  it('tells the analyst to reload the page when the extension is gone', async () => {
+    loadFixture('plain-table.html');
+    start({
+      answer: async () => {
+        throw new Error('Extension context invalidated.');
+      },
+    });
+    rowButtons()[0]!.click();
+    await settle();
+    expect(alertText()).toMatch(/Reload this page/);
+  });
+
+  it('never frames a page that is not the extension’s', async () => {
+    loadFixture('plain-table.html');
+    start({
+      answer: async () => ({ ok: true, data: { nonce: 'n', url: 'https://evil.test/flyout.html#n' } }),
+    });
+    rowButtons()[0]!.click();
+    await settle();
+    expect(flyout()).toBeUndefined();
+    expect(alertText()).toMatch(/unexpected/);
+  });
+});
+
+describe('lifecycle', () => {
+  it('follows single-page navigation: buttons leave with the URL the adapter names and come back with it', async () => {
+    loadFixture('plain-table.html');
+    const queue: SiteAdapter = {
+      ...MICROFORMAT_ADAPTER,
+      id: 'queue',
+      builtIn: false,
+      urlPattern: 'http://127.0.0.1/alerts*',
+    };
+    start({ url: 'http://127.0.0.1:4173/alerts?page=1', adapters: [queue] });
+    expect(rowHosts()).toHaveLength(4);
+    controller!.setUrl('http://127.0.0.1:4173/settings');
+    expect(rowHosts()).toHaveLength(0);
+    expect(controller!.observing).toBe(false);
+    controller!.setUrl('http://127.0.0.1:4173/alerts?page=2');
+    expect(rowHosts()).toHaveLength(4);
+    expect(controller!.observing).toBe(true);
+  });
+
+  it('follows the adapters being switched off and on', () => {
+    loadFixture('plain-table.html');
+    start();
+    controller!.setAdapters(effectiveAdapters([{ id: MICROFORMAT_ADAPTER.id, enabled: false }]));
+    expect(rowHosts()).toHaveLength(0);
+    controller!.setAdapters(effectiveAdapters([]));
+    expect(rowHosts()).toHaveLength(4);
+  });
+
+  it('uses one observer for every adapter and leaves nothing behind when torn down', async () => {
+    const created = vi.spyOn(globalThis, 'MutationObserver');
+    loadFixture('plain-table.html');
+    start({
+      adapters: [
+        MICROFORMAT_ADAPTER,
+        { ...MICROFORMAT_ADAPTER, id: 'second', builtIn: false, rowSelector: 'tr', urlPattern: '*://*/*' },
+      ],
+    });
+    expect(created).toHaveBeenCalledOnce();
+    tick(document.querySelector('tbody input'));
+    rowButtons()[0]!.click();
+    await settle();
+    expect(flyout()).toBeDefined();
+    expect(selectionButton()).toBeDefined();
+
+    controller!.destroy();
+    expect(
+      document.querySelectorAll('incident-mover-row-button, incident-mover-selection, incident-mover-flyout'),
+    ).toHaveLength(0);
+    document.querySelector('tbody')!.append(document.createElement('tr'));
+    document.querySelector('tbody tr:last-child')!.setAttribute('data-alert-id', 'after_1');
+    await settle();
+    expect(rowHosts()).toHaveLength(0);
+  });
+});

@@ -1,0 +1,498 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  findJsonError,
+  MAX_PROBLEMS,
+  type ParsedImport,
+  parseImport,
+  writeImport,
+} from '../../../lib/data/import';
+import type { ActivityEntry } from '../../../lib/model';
+import { MoverDB } from '../../../lib/store/db';
+
+const NOW = '2026-11-20T12:00:00.000Z';
+const docsExample = readFileSync(
+  new URL('../../fixtures/graph-list-incidents-example.json', import.meta.url),
+  'utf8',
+);
+
+function alert(id: string, incidentId: string, extra: Record<string, unknown> = {}) {
+  return {
+    id,
+    incidentId,
+    title: `Alert ${id}`,
+    severity: 'low',
+    status: 'new',
+    category: 'Execution',
+    serviceSource: 'microsoftDefenderForEndpoint',
+    createdDateTime: '2026-11-18T10:00:00Z',
+    evidence: [
+      {
+        '@odata.type': '#microsoft.graph.security.deviceEvidence',
+        deviceDnsName: `host-${id}.contoso.com`,
+        rbacGroupName: 'Finance workstations',
+      },
+    ],
+    ...extra,
+  };
+}
+
+function incident(id: string, alerts: unknown[], extra: Record<string, unknown> = {}) {
+  return {
+    id,
+    displayName: `Incident ${id}`,
+    status: 'active',
+    severity: 'medium',
+    createdDateTime: '2026-11-18T10:00:00Z',
+    lastUpdateDateTime: '2026-11-18T11:00:00Z',
+    alerts,
+    ...extra,
+  };
+}
+
+const body = (value: unknown[], extra: Record<string, unknown> = {}) =>
+  JSON.stringify({
+    '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#security/incidents(alerts())',
+    value,
+    ...extra,
+  });
+
+function problemsOf(text: string): string[] {
+  const r = parseImport(text);
+  if (r.ok) throw new Error('expected the file to be refused');
+  return r.problems;
+}
+
+function parsed(text: string): ParsedImport {
+  const r = parseImport(text);
+  if (!r.ok) throw new Error(`expected the file to be accepted:\n${r.problems.join('\n')}`);
+  return r.data;
+}
+
+describe('parseImport: the example from Microsoft Graph docs (List incidents, $expand=alerts)', () => {
+  it('reports that the example alert names a different incident than the one it is listed under', () => {
+    // The docs' example nests alert incidentId "28282" under incident "2972395": exactly one problem.
+    expect(problemsOf(docsExample)).toEqual([
+      'value[0].alerts[0].incidentId: is "28282", but the alert is listed under incident "2972395" (an alert belongs to exactly one incident)',
+    ]);
+  });
+
+  it('imports the example once the alert names its incident, keeping every Graph field', async () => {
+    const fixed = JSON.parse(docsExample);
+    fixed.value[0].alerts[0].incidentId = '2972395';
+    const data = parsed(JSON.stringify(fixed));
+    expect(data.incidents).toHaveLength(1);
+    expect(data.notes).toBeUndefined();
+
+    const db = new MoverDB(`t-${crypto.randomUUID()}`);
+    try {
+      expect(await writeImport(db, data, { now: NOW })).toEqual({ incidents: 1, alerts: 1, activity: 0 });
+      const stored = await db.incidents.get('2972395');
+      expect(stored).toMatchObject({
+        displayName:
+          'Multi-stage incident involving Initial access & Command and control on multiple endpoints reported by multiple sources',
+        status: 'active',
+        severity: 'medium', // Graph's value is kept, although the only alert listed is low
+        classification: 'truePositive',
+        determination: 'multiStagedAttack',
+        tenantId: 'b3c1b5fc-828c-45fa-a1e1-10d74f6d6e9c',
+        systemTags: ['Defender Experts'],
+        origin: 'imported',
+        version: 1,
+        alertCount: 1,
+        categories: ['DefenseEvasion'],
+        serviceSources: ['microsoftDefenderForEndpoint'],
+        detectionSources: ['antivirus'],
+        scopes: ['UnassignedGroup'],
+      });
+      expect(stored?.assets).toEqual(expect.arrayContaining(['tempDns', 'SYSTEM']));
+      expect(stored).not.toHaveProperty('alerts');
+      const storedAlert = await db.alerts.get('da637551227677560813_-961444813');
+      expect(storedAlert).toMatchObject({
+        incidentId: '2972395',
+        scope: 'UnassignedGroup',
+        version: 1,
+        mitreTechniques: ['T1564.001'],
+        lastActivityDateTime: '2021-05-02T07:56:58.222Z',
+      });
+      expect(storedAlert?.evidence).toHaveLength(4);
+      expect((storedAlert as Record<string, unknown> | undefined)?.recommendedActions).toContain(
+        'Initiate containment & mitigation',
+      );
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('parseImport: shapes it accepts', () => {
+  it('accepts several pages in one file, a bare list of incidents, and a single incident', () => {
+    const pages = JSON.stringify([
+      {
+        value: [incident('1', [alert('a1', '1')])],
+        '@odata.nextLink': 'https://graph.microsoft.com/v1.0/next',
+      },
+      { value: [incident('2', [alert('a2', '2')])] },
+    ]);
+    expect(parsed(pages).incidents.map((i) => i.id)).toEqual(['1', '2']);
+    expect(parsed(pages).notes).toBeUndefined();
+
+    const bare = JSON.stringify([incident('1', [alert('a1', '1')]), incident('2', [alert('a2', '2')])]);
+    expect(parsed(bare).incidents.map((i) => i.alerts?.map((a) => a.id))).toEqual([['a1'], ['a2']]);
+
+    const single = JSON.stringify(incident('7', [alert('a7', '7')]));
+    expect(parsed(single).incidents.map((i) => i.id)).toEqual(['7']);
+  });
+
+  it('reads numeric ids as strings of digits, and strips a byte-order mark', () => {
+    const data = parsed(
+      `\ufeff${body([incident(2001 as unknown as string, [alert('a1', 2001 as unknown as string)])])}`,
+    );
+    expect(data.incidents[0]?.id).toBe('2001');
+    expect(data.incidents[0]?.alerts?.[0]?.incidentId).toBe('2001');
+  });
+
+  it('notes when the file is one page of a longer list, or came without alerts', () => {
+    const onePage = parsed(
+      body([incident('1', [alert('a1', '1')])], { '@odata.nextLink': 'https://x/next' }),
+    );
+    expect(onePage.notes?.join(' ')).toContain('one page of a longer list');
+    const noAlerts = parsed(
+      body([{ ...incident('1', []), alerts: undefined }, incident('2', [alert('a2', '2')])]),
+    );
+    expect(noAlerts.notes).toEqual([
+      '1 of 2 incidents came without their alerts: was the list fetched without “$expand=alerts”? Alerts already in the store were kept.',
+    ]);
+  });
+
+  it('accepts unknown future enum values and keeps them as they are', () => {
+    const data = parsed(
+      body([
+        incident('1', [alert('a1', '1', { status: 'quarantinedForReview', severity: 'critical' })], {
+          status: 'unknownFutureValue',
+          severity: 'catastrophic',
+        }),
+      ]),
+    );
+    expect(data.incidents[0]).toMatchObject({ status: 'unknownFutureValue', severity: 'catastrophic' });
+    expect(data.incidents[0]?.alerts?.[0]).toMatchObject({
+      status: 'quarantinedForReview',
+      severity: 'critical',
+    });
+  });
+
+  it('reads the activity list our export writes', () => {
+    const entry = {
+      seq: 4,
+      incidentId: '1',
+      at: NOW,
+      actor: { displayName: 'Kai Carter', upn: 'kai@contoso.com' },
+      kind: 'alertCorrelated',
+      alertIds: ['a1'],
+      fromIncidentIds: ['9'],
+      toIncidentId: '1',
+      comment: 'Same device',
+      reasons: ['sameAsset'],
+      names: { incidents: { '1': 'Incident 1' }, alerts: { a1: 'Alert a1' } },
+    };
+    expect(parsed(body([incident('1', [alert('a1', '1')])], { activity: [entry] })).activity).toEqual([
+      entry,
+    ]);
+  });
+});
+
+describe('parseImport: what it refuses, in words a person understands', () => {
+  it('says a file is empty', () => {
+    expect(problemsOf('')).toEqual(['The file is empty.']);
+    expect(problemsOf('  \n ')).toEqual(['The file is empty.']);
+  });
+
+  it('says a file is not JSON, and where', () => {
+    expect(problemsOf('{"value": [\n  {"id": "1"},\n]}')).toEqual([
+      'The file is not valid JSON: a comma before "]" (JSON allows no trailing comma), at line 2, column 14.',
+    ]);
+    expect(problemsOf('{"value": [')).toEqual([
+      'The file is not valid JSON: the file ends before the JSON is complete (is it cut short?), at line 1, column 12.',
+    ]);
+    expect(problemsOf('id,title\n1,Phish')[0]).toMatch(/^The file is not valid JSON: .*line 1, column 1\.$/);
+    expect(problemsOf("{'value': []}")[0]).toContain(
+      'where a property name in double quotes should be, at line 1, column 2',
+    );
+  });
+
+  it('finds the first syntax error in the same places JSON.parse refuses', () => {
+    for (const ok of ['{}', '[]', '{"a":[1,-2.5e3,true,false,null,"x\\n\\u00e9"]}', ' 42 ']) {
+      expect(findJsonError(ok)).toBeUndefined();
+    }
+    for (const bad of ['{"a":1}}', '[1 2]', '{"a"}', '"\n"', '[01]', '{,}', '[,1]', 'nul']) {
+      expect(() => JSON.parse(bad)).toThrow();
+      expect(findJsonError(bad)).toBeDefined();
+    }
+  });
+
+  it('says when the top level is not a list of incidents', () => {
+    expect(problemsOf('42')[0]).toMatch(
+      /^The file is not a list of incidents.*this file holds the number 42\.$/,
+    );
+    expect(problemsOf('{"incidents": []}')[0]).toContain('holds an object without a "value" list');
+    expect(problemsOf('{"value": {"id": "1"}}')).toEqual([
+      'value: should be a list of incidents, but is an object',
+    ]);
+    expect(
+      problemsOf('{"error": {"code": "Forbidden", "message": "Missing role SecurityIncident.Read.All"}}'),
+    ).toEqual([
+      'The file is a Microsoft Graph error response, not a list of incidents (Forbidden: Missing role SecurityIncident.Read.All).',
+    ]);
+    expect(problemsOf('[{"value": []}, 3]')).toEqual([
+      '[1]: should be a page of incidents ({"value": [...]}), but is the number 3',
+    ]);
+    expect(problemsOf('{"value": []}')).toEqual([
+      'The file has no incidents: its list of incidents is empty.',
+    ]);
+  });
+
+  it('lists every wrong type and missing field with its JSON path', () => {
+    const bad = incident('1', [
+      alert('a1', '1', { createdDateTime: 'yesterday', severity: 3 }),
+      { ...alert('a2', '1'), title: undefined, mitreTechniques: 'T1059' },
+    ]) as Record<string, unknown>;
+    bad.displayName = undefined;
+    bad.tags = ['ok', 7];
+    bad.createdDateTime = null;
+    expect(problemsOf(body([incident('0', [alert('a0', '0')]), bad, 'oops']))).toEqual([
+      'value[1].displayName: is missing',
+      'value[1].tags[1]: should be text, but is the number 7',
+      'value[1].createdDateTime: should be text, but is empty (null)',
+      'value[1].alerts[0].severity: should be text, but is the number 3',
+      'value[1].alerts[0].createdDateTime: is not a date and time',
+      'value[1].alerts[1].title: is missing',
+      'value[1].alerts[1].mitreTechniques: should be a list, but is the text "T1059"',
+      'value[2]: should be an incident (an object), but is the text "oops"',
+    ]);
+  });
+
+  it('reports an alert with no incident id, or one that disagrees with its parent', () => {
+    const { incidentId: _, ...orphan } = alert('a2', '1');
+    expect(problemsOf(body([incident('1', [alert('a1', '1'), orphan, alert('a3', '5')])]))).toEqual([
+      'value[0].alerts[1].incidentId: is missing: every alert must name its incident (this one is listed under incident "1")',
+      'value[0].alerts[2].incidentId: is "5", but the alert is listed under incident "1" (an alert belongs to exactly one incident)',
+    ]);
+  });
+
+  it('reports duplicate incident ids and duplicate alert ids, also across pages', () => {
+    const file = JSON.stringify([
+      { value: [incident('1', [alert('a1', '1')]), incident('2', [alert('a2', '2')])] },
+      { value: [incident('1', [alert('a3', '1')]), incident('3', [alert('a2', '3'), alert('a3', '3')])] },
+    ]);
+    expect(problemsOf(file)).toEqual([
+      '[1].value[0].id: incident "1" is listed twice (first at [0].value[0])',
+      '[1].value[1].alerts[0].id: alert "a2" is listed twice (first at [0].value[1].alerts[0])',
+      '[1].value[1].alerts[1].id: alert "a3" is listed twice (first at [1].value[0].alerts[0])',
+    ]);
+  });
+
+  it('reports oversize strings and ids that cannot be ids', () => {
+    const long = 'x'.repeat(2_001);
+    expect(
+      problemsOf(
+        body([incident('1 OR 1=1', [alert('a1', '1 OR 1=1', { title: long })], { displayName: long })]),
+      ),
+    ).toEqual([
+      'value[0].id: has characters an incident id cannot have',
+      'value[0].displayName: is longer than 2000 characters',
+      'value[0].alerts[0].incidentId: has characters an incident id cannot have',
+      'value[0].alerts[0].title: is longer than 2000 characters',
+    ]);
+  });
+
+  it('validates the activity list too', () => {
+    const entry = {
+      incidentId: '1',
+      at: 'soon',
+      actor: { displayName: 'Kai' },
+      kind: 'alertCorrelated',
+      alertIds: [],
+      names: {},
+    };
+    expect(problemsOf(body([incident('1', [alert('a1', '1')])], { activity: [entry, 5] }))).toEqual([
+      'activity[0].at: is not a date and time',
+      'activity[0].actor.upn: is missing',
+      'activity[1]: should be an activity entry (an object), but is the number 5',
+    ]);
+    expect(problemsOf(body([incident('1', [alert('a1', '1')])], { activity: {} }))).toEqual([
+      'activity: should be a list of activity entries, but is an object',
+    ]);
+  });
+
+  it(`lists at most ${MAX_PROBLEMS} problems and then says how many more`, () => {
+    const value = Array.from({ length: 250 }, (_, i) =>
+      incident(String(i), [alert(`a${i}`, String(i))], { createdDateTime: 'n/a' }),
+    );
+    const problems = problemsOf(body(value));
+    expect(problems).toHaveLength(MAX_PROBLEMS + 1);
+    expect(problems[0]).toBe('value[0].createdDateTime: is not a date and time');
+    expect(problems.at(-1)).toBe('…and 50 more problems');
+  });
+});
+
+describe('writeImport', () => {
+  let db: MoverDB;
+  beforeEach(() => {
+    db = new MoverDB(`t-${crypto.randomUUID()}`);
+  });
+  afterEach(() => db.close());
+
+  const load = (text: string, opts: Partial<Parameters<typeof writeImport>[2]> = {}) =>
+    writeImport(db, parsed(text), { now: NOW, ...opts });
+
+  it('upserts by id and bumps the version of records it updates', async () => {
+    await load(body([incident('1', [alert('a1', '1'), alert('a2', '1')])]));
+    await load(
+      body([incident('1', [alert('a1', '1', { status: 'inProgress' })], { displayName: 'Renamed' })]),
+    );
+    expect(await db.incidents.count()).toBe(1);
+    expect(await db.incidents.get('1')).toMatchObject({ displayName: 'Renamed', version: 2 });
+    expect(await db.alerts.get('a1')).toMatchObject({ status: 'inProgress', version: 2 });
+    expect(await db.alerts.get('a2')).toMatchObject({ version: 1 });
+  });
+
+  it('keeps the version the file carries', async () => {
+    await load(body([incident('1', [alert('a1', '1')])]));
+    await load(body([incident('1', [alert('a1', '1', { version: 7 })], { version: 5 })]));
+    expect((await db.incidents.get('1'))?.version).toBe(5);
+    expect((await db.alerts.get('a1'))?.version).toBe(7);
+  });
+
+  it('derives incident fields from all its alerts, including stored ones the file does not list', async () => {
+    await load(body([incident('1', [alert('a1', '1', { category: 'InitialAccess' })])]));
+    await load(
+      body([
+        incident('1', [
+          alert('a2', '1', {
+            category: 'Impact',
+            serviceSource: 'microsoftDefenderForIdentity',
+            evidence: [{ rbacGroupName: 'Domain controllers', deviceDnsName: 'dc01.contoso.com' }],
+          }),
+        ]),
+      ]),
+    );
+    expect(await db.incidents.get('1')).toMatchObject({
+      alertCount: 2,
+      categories: ['Impact', 'InitialAccess'],
+      serviceSources: ['microsoftDefenderForEndpoint', 'microsoftDefenderForIdentity'],
+      scopes: ['Domain controllers', 'Finance workstations'],
+      assets: ['dc01.contoso.com', 'host-a1.contoso.com'],
+      severity: 'medium',
+    });
+  });
+
+  it('recomputes an incident that lost an alert to another incident through the import', async () => {
+    await load(
+      body([
+        incident('1', [alert('a1', '1', { severity: 'high', category: 'Impact' }), alert('a2', '1')], {
+          severity: 'high',
+        }),
+        incident('2', [alert('b1', '2')]),
+      ]),
+    );
+    // The file moves a1 (high) into incident 2, and does not list incident 1.
+    await load(
+      body([
+        incident('2', [alert('a1', '2', { severity: 'high', category: 'Impact' })], { severity: 'high' }),
+      ]),
+    );
+    expect(await db.alerts.get('a1')).toMatchObject({ incidentId: '2', version: 2 });
+    expect(await db.incidents.get('1')).toMatchObject({
+      alertCount: 1,
+      categories: ['Execution'],
+      severity: 'low',
+      version: 2,
+      lastUpdateDateTime: NOW,
+    });
+    expect(await db.incidents.get('2')).toMatchObject({
+      alertCount: 2,
+      categories: ['Execution', 'Impact'],
+      version: 2,
+    });
+  });
+
+  it('keeps the incident severity given in the file', async () => {
+    await load(body([incident('1', [alert('a1', '1', { severity: 'high' })], { severity: 'low' })]));
+    expect((await db.incidents.get('1'))?.severity).toBe('low');
+  });
+
+  it('writes in batches and reports progress between them', async () => {
+    const calls: [number, number][] = [];
+    const value = Array.from({ length: 5 }, (_, i) =>
+      incident(String(i), [alert(`a${i}`, String(i)), alert(`b${i}`, String(i))]),
+    );
+    const counts = await load(body(value), {
+      batchSize: 4,
+      onProgress: (done, total) => calls.push([done, total]),
+    });
+    expect(counts).toEqual({ incidents: 5, alerts: 10, activity: 0 });
+    expect(calls).toEqual([
+      [0, 15],
+      [4, 15],
+      [8, 15],
+      [10, 15],
+      [14, 15],
+      [15, 15],
+    ]);
+  });
+
+  it('writes all or nothing: a failure after the first batch leaves the store as it was', async () => {
+    await load(body([incident('1', [alert('a1', '1')])]));
+    const value = Array.from({ length: 5 }, (_, i) =>
+      incident(String(i + 10), [alert(`x${i}`, String(i + 10))]),
+    );
+    const failing = load(body(value), {
+      batchSize: 2,
+      onProgress: (done) => {
+        if (done > 2) throw new Error('the service worker was stopped');
+      },
+    });
+    await expect(failing).rejects.toThrow('the service worker was stopped');
+    expect(await db.incidents.count()).toBe(1);
+    expect(await db.alerts.count()).toBe(1);
+  });
+
+  it('restores activity entries at their seq, and never overwrites a different entry', async () => {
+    const entry = (seq: number | undefined, comment: string): ActivityEntry => ({
+      ...(seq === undefined ? {} : { seq }),
+      incidentId: '1',
+      at: NOW,
+      actor: { displayName: 'Kai Carter', upn: 'kai@contoso.com' },
+      kind: 'alertCorrelated',
+      alertIds: ['a1'],
+      fromIncidentIds: ['2'],
+      toIncidentId: '1',
+      comment,
+      reasons: [],
+      names: { incidents: {}, alerts: {} },
+    });
+    const file = body([incident('1', [alert('a1', '1')])], {
+      activity: [entry(3, 'first'), entry(8, 'second')],
+    });
+    await load(file);
+    expect((await db.activity.toArray()).map((e) => [e.seq, e.comment])).toEqual([
+      [3, 'first'],
+      [8, 'second'],
+    ]);
+    // Importing the same file again changes nothing in the log.
+    await load(file);
+    expect(await db.activity.count()).toBe(2);
+    // Another store's entry 3 is appended after the existing ones instead of replacing "first".
+    await load(
+      body([incident('1', [alert('a1', '1')])], {
+        activity: [entry(3, 'elsewhere'), entry(undefined, 'new')],
+      }),
+    );
+    expect((await db.activity.toArray()).map((e) => [e.seq, e.comment])).toEqual([
+      [3, 'first'],
+      [8, 'second'],
+      [9, 'elsewhere'],
+      [10, 'new'],
+    ]);
+  });
+});
