@@ -1,5 +1,5 @@
 /**
- * Import of a Graph-shaped file (lib/import.ts: `parseImport` then `writeImport`, as the background runs
+ * Import of a Graph-shaped file (lib/data/import: `parseImport` then `writeImport`, as the background runs
  * it) into a fresh store, next to a raw IndexedDB bulk put of the very records the import wrote, in one
  * transaction, into another fresh store with the same schema.
  */

@@ -7,7 +7,7 @@ import type { MoverDB } from '@/lib/store/db';
 
 const loaders = import.meta.glob([
   '/lib/data/sample-data.ts',
-  '/lib/data/import.ts',
+  '/lib/data/import/index.ts',
   '/lib/move/move.ts',
   '/lib/store/incident-search.ts',
   '/lib/store/queue-query.ts',
@@ -40,7 +40,7 @@ export interface SampleDataModule {
 
 export const sampleData = () => load<SampleDataModule>('/lib/data/sample-data.ts', ['generateTenant']);
 export const importLib = () =>
-  load<typeof import('@/lib/data/import')>('/lib/data/import.ts', ['parseImport', 'writeImport']);
+  load<typeof import('@/lib/data/import')>('/lib/data/import/index.ts', ['parseImport', 'writeImport']);
 export const moveLib = () => load<typeof import('@/lib/move/move')>('/lib/move/move.ts', ['moveAlerts']);
 export const searchLib = () =>
   load<typeof import('@/lib/store/incident-search')>('/lib/store/incident-search.ts', [
