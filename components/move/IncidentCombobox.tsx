@@ -8,12 +8,8 @@
  */
 import type { TargetedEvent, TargetedKeyboardEvent } from 'preact';
 import { useEffect, useId, useMemo, useRef, useState } from 'preact/hooks';
-import {
-  type IncidentIndex,
-  type IncidentRow,
-  normalizeText,
-  searchIncidents,
-} from '@/lib/store/incident-search';
+import { foldText } from '@/lib/model/text';
+import { type IncidentIndex, type IncidentRow, searchIncidents } from '@/lib/store/incident-search';
 import { humanize, plural } from '../labels/graph-words';
 
 export const SEARCH_LIMIT = 50;
@@ -127,7 +123,7 @@ export function IncidentCombobox<R extends IncidentRow>({
   };
 
   // What the hint under the field says (also announced politely).
-  const q = normalizeText(text);
+  const q = foldText(text);
   let hint = '';
   if (!index) hint = 'Loading incidents…';
   else if (open && q && results.length === 0) {

@@ -9,6 +9,7 @@
  * then name substring, then names holding every word of the query. Within a rank, the order of the rows
  * given to `buildIncidentIndex` (callers pass the most recently updated first).
  */
+import { foldText } from '../model/text';
 
 export interface IncidentRow {
   id: string;
@@ -20,7 +21,7 @@ export interface IncidentRow {
 
 export interface IncidentIndex<R extends IncidentRow = IncidentRow> {
   readonly rows: readonly R[];
-  /** Normalised names (see `normalizeText`), parallel to rows. */
+  /** Normalised names (see `foldText`), parallel to rows. */
   readonly names: readonly string[];
   /** Id → position. */
   readonly positions: ReadonlyMap<string, number>;
@@ -41,21 +42,6 @@ export interface SearchOptions {
 
 /** Never inside a normalised name or id (whitespace is collapsed to single spaces). */
 const SEP = '\n';
-const NON_ASCII = /[^\x20-\x7e]/;
-/** The Unicode blocks of combining diacritical marks (what NFD splits off accented letters). */
-const DIACRITICS = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+/g;
-const ODD_SPACE = /[^\S ]| {2}/;
-const SPACES = /\s+/g;
-
-/** Case- and accent-insensitive form: NFD, diacritics dropped, lower-cased, whitespace collapsed. */
-export function normalizeText(text: string): string {
-  // The fast paths matter at 40,000 names: most are plain ASCII with single spaces.
-  // Lower-case first: some capitals lower-case to a letter plus a combining mark ("İ" → "i̇").
-  let out = text.toLowerCase();
-  if (NON_ASCII.test(out)) out = out.normalize('NFD').replace(DIACRITICS, '');
-  if (ODD_SPACE.test(out)) out = out.replace(SPACES, ' ');
-  return out.trim();
-}
 
 function starts(parts: readonly string[], lead: number): Int32Array {
   const out = new Int32Array(parts.length + 1);
@@ -86,7 +72,7 @@ export function buildIncidentIndex<R extends IncidentRow>(
     names[i] =
       before !== undefined && previous!.rows[before]!.displayName === row.displayName
         ? previous!.names[before]!
-        : normalizeText(row.displayName);
+        : foldText(row.displayName);
     if (!positions.has(row.id)) positions.set(row.id, i);
   }
   return {
@@ -168,7 +154,7 @@ export function searchIncidents<R extends IncidentRow>(
   if (limit === 0 || n === 0) return out;
   const excluded = (i: number) => exclude?.has(rows[i]!.id) === true;
 
-  const q = normalizeText(query);
+  const q = foldText(query);
   if (!q) {
     for (let i = 0; i < n && out.length < limit; i++) if (!excluded(i)) out.push(rows[i]!);
     return out;
