@@ -4,7 +4,7 @@
  */
 import { useMemo, useRef } from 'preact/hooks';
 import { canReadIncident } from '@/lib/model/permissions';
-import { planIncidentAlerts } from '@/lib/store/queue-query';
+import { planIncidentAlerts } from '@/lib/store/queue';
 import { useDb } from '../hooks/db-context';
 import { replaceParams } from '../hooks/use-hash-route';
 import { useLiveQuery } from '../hooks/use-live-query';

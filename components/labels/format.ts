@@ -1,6 +1,6 @@
 /** Words for the queues' values and filters. Graph values we don't know are shown as they are (DESIGN §2). */
 import { categoryLabel } from '@/lib/move/naming';
-import { TIME_RANGES, type TimeRange, UNASSIGNED } from '@/lib/store/queue-query';
+import { TIME_RANGES, type TimeRange, UNASSIGNED } from '@/lib/store/queue';
 import { humanize } from './graph-words';
 
 // One table of words for Graph values: the flyout's (move-labels.ts), shared here.

@@ -14,7 +14,7 @@ import {
   TIME_RANGES,
   type TimeRange,
   UNASSIGNED,
-} from '@/lib/store/queue-query';
+} from '@/lib/store/queue';
 import { useDb } from '../hooks/db-context';
 import { useLiveQuery } from '../hooks/use-live-query';
 import {

@@ -13,7 +13,7 @@ import {
   planIncidents,
   type QueueFilters,
   readWindow,
-} from '@/lib/store/queue-query';
+} from '@/lib/store/queue';
 import { useDb } from '../hooks/db-context';
 import { replaceParams } from '../hooks/use-hash-route';
 import { useLiveQuery } from '../hooks/use-live-query';

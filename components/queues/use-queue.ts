@@ -1,6 +1,6 @@
 /**
  * One queue's rows for a virtualized table: the count (native, or a scan that reports progress) and the
- * window of rows around what is on screen, read through `lib/queue-query`. Live: the window is a liveQuery
+ * window of rows around what is on screen, read through `lib/store/queue`. Live: the window is a liveQuery
  * (it re-reads when anything it read changes), and the count re-runs when the table is written to
  * (Dexie's `storagemutated`, which also carries writes made by the background).
  */
@@ -14,7 +14,7 @@ import {
   readIds,
   readWindow,
   ScanCache,
-} from '@/lib/store/queue-query';
+} from '@/lib/store/queue';
 import { useDb } from '../hooks/db-context';
 import { useLiveQuery } from '../hooks/use-live-query';
 

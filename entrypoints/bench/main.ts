@@ -149,7 +149,7 @@ const bench = {
         }
       }
     }
-    // The queues' own first read (lib/queue-query.ts, default filters) on a freshly opened Dexie, alone.
+    // The queues' own first read (lib/store/queue, default filters) on a freshly opened Dexie, alone.
     const lib = await queueLib();
     const libFirst = { incidents: [] as number[], alerts: [] as number[] };
     if (lib.ok) {

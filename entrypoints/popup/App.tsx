@@ -19,7 +19,7 @@ import {
   planAlerts,
   planIncidents,
   readWindow,
-} from '@/lib/store/queue-query';
+} from '@/lib/store/queue';
 
 const SEVERITY_ORDER = ['high', 'medium', 'low', 'informational', 'unknown'];
 const RESULTS = 8;

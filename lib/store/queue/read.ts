@@ -1,0 +1,340 @@
+/**
+ * Reading a plan: counts, windows of rows and ids.
+ * - With no `match`, everything is native IndexedDB: count() over the range, a window by cursor.advance()
+ *   (from whichever end is nearer), ids by getAllKeys. Cost does not depend on the size of the store.
+ * - With a `match`, the range is scanned in keyset chunks (each its own short read transaction, so writers
+ *   are not held up), at most `SCAN_CAP` records, remembering the position of every `CHECKPOINT_EVERY`th
+ *   match, so a later window starts from the nearest checkpoint instead of the top. Memory held is the
+ *   checkpoints (1 % of the matches) and the window, never the store.
+ *
+ * Pure of the DOM and of browser.*: the database is an argument.
+ */
+import { cmp, type IndexableType } from 'dexie';
+import type { MoverDB } from '../db';
+import type { QueuePlan } from './plan';
+
+/** Most records a filtered count examines; beyond it the queue says it was cut short. */
+export const SCAN_CAP = 250_000;
+export const CHECKPOINT_EVERY = 100;
+const CHUNK = 1_000;
+/** Reading values costs about this many times what skipping index entries natively does (Chromium). */
+const SCAN_COST = 4;
+
+export interface Position {
+  key: IndexableType;
+  pk: string;
+}
+
+/**
+ * Known positions of rows in one plan's queue (row index → index key and primary key), kept at every
+ * CHECKPOINT_EVERY-th row: a filtered count fills them all, window reads add the ones they pass. A window
+ * then starts from the nearest known position instead of the top. Drop it when the data changes.
+ */
+export class ScanCache {
+  readonly positions = new Map<number, Position>();
+  constructor(readonly planKey: string) {}
+
+  /** The known position nearest at or before `index`. */
+  nearest(index: number): { index: number; pos: Position } | undefined {
+    const exact = Math.floor(index / CHECKPOINT_EVERY) * CHECKPOINT_EVERY;
+    const hit = this.positions.get(exact);
+    if (hit) return { index: exact, pos: hit };
+    let best: { index: number; pos: Position } | undefined;
+    for (const [i, pos] of this.positions)
+      if (i <= index && (!best || i > best.index)) best = { index: i, pos };
+    return best;
+  }
+
+  note(index: number, pos: Position): void {
+    if (index % CHECKPOINT_EVERY === 0) this.positions.set(index, pos);
+  }
+}
+
+export interface QueueCount {
+  /** Rows in the queue (matches among the examined records). */
+  total: number;
+  /** Records examined (the whole range unless the scan stopped at the cap). */
+  examined: number;
+  /** True when the scan stopped at the cap: rows beyond it are not in the queue. */
+  capped: boolean;
+  /** True when counting needed a scan (a filter or search that no index answers). */
+  scanned: boolean;
+}
+
+export interface CountOptions {
+  cache?: ScanCache;
+  cap?: number;
+  /** Called after each chunk of a scan with what is known so far. */
+  onProgress?(progress: { matched: number; examined: number }): void;
+  /** Stops a scan early (a newer query replaced it); the promise then rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+type Row = { id: string } & Record<string, unknown>;
+
+function tableOf(db: MoverDB, plan: QueuePlan<never>) {
+  return db.table<Row, string>(plan.table);
+}
+
+function rangeCollection(
+  db: MoverDB,
+  plan: QueuePlan<never>,
+  lower: IndexableType,
+  upper: IndexableType,
+  reverse: boolean,
+) {
+  const c = tableOf(db, plan).where(plan.index).between(lower, upper, true, true);
+  return reverse ? c.reverse() : c;
+}
+
+function indexKeyOf(index: string, row: Row): IndexableType {
+  if (index.startsWith('[')) {
+    return index
+      .slice(1, -1)
+      .split('+')
+      .map((k) => row[k] as IndexableType) as IndexableType;
+  }
+  return row[index] as IndexableType;
+}
+
+const positionOf = (plan: QueuePlan<never>, row: Row): Position => ({
+  key: indexKeyOf(plan.index, row),
+  pk: row.id,
+});
+
+/**
+ * Visits records of the plan's range in order, from `begin` (inclusive or not), in keyset chunks, until
+ * `visit` returns false, the range ends or `maxExamined` records were visited.
+ * Each chunk is read in its own explicit read transaction: Dexie does not keep explicit-transaction results
+ * in its liveQuery cache (which would otherwise hold every chunk in memory), and writers wait at most a chunk.
+ */
+export async function scan(
+  db: MoverDB,
+  plan: QueuePlan<never>,
+  begin: { pos: Position; inclusive: boolean } | null,
+  visit: (row: Row, pos: Position) => boolean,
+  opts: { maxExamined?: number; afterChunk?(examined: number): void; signal?: AbortSignal } = {},
+): Promise<{ examined: number; ended: boolean }> {
+  const table = tableOf(db, plan);
+  const maxExamined = opts.maxExamined ?? Number.POSITIVE_INFINITY;
+  const dir = plan.reverse ? -1 : 1;
+  let lower = plan.lower;
+  let upper = plan.upper;
+  let examined = 0;
+  let from = begin;
+  let want = CHUNK;
+  // Records seen so far that share the last seen key: the next chunk starts at that key again and skips them.
+  let run = 0;
+  for (;;) {
+    opts.signal?.throwIfAborted();
+    if (from) {
+      if (plan.reverse) upper = from.pos.key;
+      else lower = from.pos.key;
+    }
+    const rows = await db.transaction('r', table, () =>
+      rangeCollection(db, plan, lower, upper, plan.reverse).limit(want).toArray(),
+    );
+    let last: Position | undefined;
+    for (const row of rows) {
+      const pos = positionOf(plan, row);
+      if (from && cmp(pos.key, from.pos.key) === 0) {
+        const c = dir * cmp(pos.pk, from.pos.pk);
+        if (c < 0 || (c === 0 && !from.inclusive)) continue;
+      }
+      const prev = last ?? from?.pos;
+      run = prev && cmp(prev.key, pos.key) === 0 ? run + 1 : 1;
+      examined++;
+      last = pos;
+      if (!visit(row, pos) || examined >= maxExamined) return { examined, ended: false };
+    }
+    opts.afterChunk?.(examined);
+    if (rows.length < want) return { examined, ended: true };
+    if (!last) {
+      // A whole chunk of records already seen (one key shared by many records, or a checkpoint deep in a run).
+      want *= 2;
+      continue;
+    }
+    from = { pos: last, inclusive: false };
+    want = CHUNK + run;
+  }
+}
+
+/**
+ * Counts the queue's rows. Native (IndexedDB count over the range) when the plan has no residual filter;
+ * else one scan, stopped at the cap, that fills `cache` with a position every CHECKPOINT_EVERY matches.
+ */
+export async function countQueue(
+  db: MoverDB,
+  plan: QueuePlan<never>,
+  opts: CountOptions = {},
+): Promise<QueueCount> {
+  if (!plan.match) {
+    const total = await countInSlices(db, plan, opts);
+    return { total, examined: total, capped: false, scanned: false };
+  }
+  const match = plan.match as (row: Row) => boolean;
+  const cap = opts.cap ?? SCAN_CAP;
+  const cache = opts.cache;
+  let total = 0;
+  const { examined, ended } = await scan(
+    db,
+    plan,
+    null,
+    (row, pos) => {
+      if (match(row)) {
+        cache?.note(total, pos);
+        total++;
+      }
+      return true;
+    },
+    {
+      maxExamined: cap,
+      signal: opts.signal,
+      afterChunk: (n) => opts.onProgress?.({ matched: total, examined: n }),
+    },
+  );
+  return { total, examined, capped: !ended && examined >= cap, scanned: true };
+}
+
+const SLICES = 10;
+const isoTime = (k: unknown) => (typeof k === 'string' ? Date.parse(k) : Number.NaN);
+
+/**
+ * A native count of the plan's range. IndexedDB counts by walking the range (Chromium: seconds for 200,000
+ * entries), so a time-ordered range is counted in slices from the end the queue starts at, narrow first and
+ * doubling, reporting after each: the queue can be scrolled through what is counted while the rest is.
+ */
+async function countInSlices(db: MoverDB, plan: QueuePlan<never>, opts: CountOptions): Promise<number> {
+  const whole = () => rangeCollection(db, plan, plan.lower, plan.upper, false).count();
+  if (!opts.onProgress) return whole();
+  const [first, last] = await Promise.all([
+    rangeCollection(db, plan, plan.lower, plan.upper, plan.reverse).limit(1).keys(),
+    rangeCollection(db, plan, plan.lower, plan.upper, !plan.reverse).limit(1).keys(),
+  ]);
+  const from = isoTime(first[0]);
+  const to = isoTime(last[0]);
+  if (Number.isNaN(from) || Number.isNaN(to) || from === to) return whole();
+  const dir = plan.reverse ? -1 : 1;
+  const span = Math.abs(to - from);
+  const unit = span / (2 ** SLICES - 1);
+  let total = 0;
+  let edge = first[0] as string;
+  for (let k = 1; k <= SLICES; k++) {
+    opts.signal?.throwIfAborted();
+    const next =
+      k === SLICES ? (last[0] as string) : new Date(from + dir * unit * (2 ** k - 1)).toISOString();
+    // From `edge` (included) to `next` (excluded, but for the last slice) in the queue's order: the slices
+    // partition the range whatever the boundaries' spelling (`…:00Z` vs `…:00.000Z`).
+    const c = plan.reverse
+      ? tableOf(db, plan)
+          .where(plan.index)
+          .between(next, edge, k === SLICES, true)
+      : tableOf(db, plan)
+          .where(plan.index)
+          .between(edge, next, true, k === SLICES);
+    total += await c.count();
+    edge = next;
+    opts.onProgress({ matched: total, examined: total });
+  }
+  return total;
+}
+
+/**
+ * The rows at [offset, offset+limit) of the queue. Without a residual filter: native offsets from the
+ * nearer end, or a short keyset read from a known nearby position. With one: a scan from the nearest
+ * known position in `cache` (a filtered count leaves one every CHECKPOINT_EVERY rows).
+ * Pass `total` (from countQueue) for windows past the first: it saves a count.
+ */
+export async function readWindow<T>(
+  db: MoverDB,
+  plan: QueuePlan<T>,
+  offset: number,
+  limit: number,
+  opts: { cache?: ScanCache; total?: number; signal?: AbortSignal } = {},
+): Promise<T[]> {
+  if (limit <= 0 || offset < 0) return [];
+  if (opts.total !== undefined && offset >= opts.total) return [];
+  const cache = opts.cache?.planKey === plan.key ? opts.cache : undefined;
+  const record = (rows: Row[], first: number) => {
+    if (cache) {
+      for (let i = 0; i < rows.length; i++) cache.note(first + i, positionOf(plan, rows[i]!));
+    }
+    return rows as unknown as T[];
+  };
+  const near = cache?.nearest(offset);
+  const fromNear = near ? (offset - near.index) * SCAN_COST : Number.POSITIVE_INFINITY;
+
+  if (!plan.match) {
+    if (offset === 0) {
+      const rows = await rangeCollection(db, plan, plan.lower, plan.upper, plan.reverse)
+        .limit(limit)
+        .toArray();
+      return record(rows, 0);
+    }
+    const total = opts.total ?? (await rangeCollection(db, plan, plan.lower, plan.upper, false).count());
+    if (offset >= total) return [];
+    const end = Math.min(total, offset + limit);
+    const fromEnd = total - end;
+    if (near && fromNear < Math.min(offset, fromEnd))
+      return readFromPosition(db, plan, near, offset, limit, cache);
+    if (fromEnd < offset) {
+      // Nearer the end: read backwards from it, so the last page costs what the first does.
+      const rows = await rangeCollection(db, plan, plan.lower, plan.upper, !plan.reverse)
+        .offset(fromEnd)
+        .limit(end - offset)
+        .toArray();
+      return record(rows.reverse(), offset);
+    }
+    const rows = await rangeCollection(db, plan, plan.lower, plan.upper, plan.reverse)
+      .offset(offset)
+      .limit(end - offset)
+      .toArray();
+    return record(rows, offset);
+  }
+  return readFromPosition(db, plan, near ?? null, offset, limit, cache, opts.signal);
+}
+
+async function readFromPosition<T>(
+  db: MoverDB,
+  plan: QueuePlan<T>,
+  start: { index: number; pos: Position } | null,
+  offset: number,
+  limit: number,
+  cache: ScanCache | undefined,
+  signal?: AbortSignal,
+): Promise<T[]> {
+  const match = (plan.match ?? (() => true)) as (row: Row) => boolean;
+  let index = start ? start.index : 0;
+  const out: Row[] = [];
+  await scan(
+    db,
+    plan,
+    start ? { pos: start.pos, inclusive: true } : null,
+    (row, pos) => {
+      if (!match(row)) return true;
+      cache?.note(index, pos);
+      if (index >= offset) out.push(row);
+      index++;
+      return out.length < limit;
+    },
+    { signal },
+  );
+  return out as unknown as T[];
+}
+
+/** The ids at [from, to) of the queue (range selection, select all); keys only where no filter applies. */
+export async function readIds(
+  db: MoverDB,
+  plan: QueuePlan<never>,
+  from: number,
+  to: number,
+  opts: { cache?: ScanCache; total?: number } = {},
+): Promise<string[]> {
+  if (to <= from) return [];
+  if (!plan.match) {
+    const c = rangeCollection(db, plan, plan.lower, plan.upper, plan.reverse);
+    return (await (from > 0 ? c.offset(from) : c).limit(to - from).primaryKeys()) as string[];
+  }
+  const rows = await readWindow<Row>(db, plan as QueuePlan<Row>, from, to - from, opts);
+  return rows.map((r) => r.id);
+}
