@@ -4,12 +4,11 @@ import { errorMessage, send } from '@/lib/messaging/client';
 import type { MoveRecord } from '@/lib/store/db';
 import { useDb } from '../hooks/db-context';
 import { useLiveQuery } from '../hooks/use-live-query';
+import { plural } from '../labels/graph-words';
 import '../styles/sync-status.css';
 
 const DAY_MS = 86_400_000;
 const when = (iso: string | undefined) => (iso ? new Date(iso).toLocaleString() : '');
-const plural = (n: number, one: string, many = `${one}s`) =>
-  `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
 
 /**
  * The Microsoft Defender connector's status, live: signed in or not, last sync with counts, what is
