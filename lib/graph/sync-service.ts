@@ -1,8 +1,8 @@
 /**
- * The Microsoft Graph connector as the background runs it (DESIGN §6, issue 7): sign-in, the outbox
- * of moves and the pull of incidents, one run at a time, with its status in `meta` for every page to
- * show live. It is what the background passes as RouterDeps.sync (and `afterMove`). Plain TypeScript:
- * the browser parts (fetch, the token store, the sign-in window, alarms) come in as arguments.
+ * The Microsoft Graph connector as the background runs it (DESIGN §6): sign-in, the outbox of moves
+ * and the pull of incidents, one run at a time, with its status in `meta` for every page to show live.
+ * It is what the background passes as RouterDeps.sync (and `afterMove`). Plain TypeScript: the browser
+ * parts (fetch, the token store, the sign-in window, alarms) come in as arguments.
  */
 
 import { type MoveResult, MoverError } from '../messaging/protocol';
@@ -11,7 +11,9 @@ import type { ConnectorSettings } from '../settings/connector';
 import type { MoverDB } from '../store/db';
 import { type AuthDeps, createAuth, type TokenStore } from './auth';
 import { createGraphClient, GraphError } from './client';
-import { drainOutbox, enqueueMissed, enqueueMove, openItems, reserveProvisionalIds } from './outbox';
+import { drainOutbox } from './drain';
+import { enqueueMissed, enqueueMove, openItems } from './outbox';
+import { reserveProvisionalIds } from './provisional-ids';
 import { pull } from './pull';
 import { CONNECTED_SINCE_KEY, readPullState, readSyncStatus, updateSyncStatus } from './state';
 

@@ -1,8 +1,9 @@
 /**
- * Settings of the Microsoft Graph connector (issue 7): which tenant and app registration to sign in
- * with, and where Graph and Microsoft Entra ID live (changeable for national clouds and for tests).
+ * Settings of the Microsoft Graph connector, which keeps Microsoft Defender in step with moves made here:
+ * which tenant and app registration to sign in with, and where Graph and Microsoft Entra ID live
+ * (changeable for national clouds and for tests).
  * Settings are not data: a versioned WXT storage item, read by the background and the options page.
- * Tokens are NOT here: they live in `storage.session` (see lib/graph/browser-deps.ts).
+ * Tokens are NOT here: they live in `storage.session` (see entrypoints/background/graph.ts).
  */
 import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { isProvisionalId } from '@/lib/graph/outbox';
+import { isProvisionalId } from '@/lib/graph/provisional-ids';
 import { readSyncStatus } from '@/lib/graph/state';
 import { DEFAULT_PROFILE } from '@/lib/model';
-import { undoMove } from '@/lib/move/move';
+import { undoMove } from '@/lib/move';
 import { graphHarness } from '../../support/graph-harness';
 
 type Harness = Awaited<ReturnType<typeof graphHarness>>;
