@@ -13,6 +13,7 @@ import type { Alert } from '@/lib/model';
 import { canRead, canReadIncident } from '@/lib/model/permissions';
 import type { IncidentChoice, ResolvedTarget } from '@/lib/move/flyout-reader';
 import { type MovePreview, type PreviewTarget, previewMove } from '@/lib/move/preview';
+import { redirectNote } from '@/lib/move/redirects';
 import type { MoverDB } from '@/lib/store/db';
 import { type CatalogRow, incidentCatalog } from '@/lib/store/incident-catalog';
 import { buildIncidentIndex, type IncidentIndex, type IncidentRow } from '@/lib/store/incident-search';
@@ -513,8 +514,7 @@ function Preview({
       if (resolved.redirectedFrom) {
         lines.push(
           <p key="redirect" class="warn">
-            Incident {resolved.redirectedFrom} was merged into incident {resolved.incident.id}, so the alerts
-            will go there.
+            {redirectNote(resolved.redirectedFrom, resolved.incident.id, false)}
           </p>,
         );
       }

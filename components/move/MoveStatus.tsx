@@ -5,6 +5,7 @@
 import { useState } from 'preact/hooks';
 import { errorMessage, send } from '@/lib/messaging/client';
 import type { MoveResult } from '@/lib/messaging/protocol';
+import { redirectNote } from '@/lib/move/redirects';
 import { plural } from '../labels/graph-words';
 import '../styles/move-flyout.css';
 
@@ -26,11 +27,8 @@ export function moveSummary(result: MoveResult): string {
 /** What else the analyst should know about a move: redirects, skipped alerts, incidents resolved. */
 export function moveDetails(result: MoveResult): string[] {
   const out: string[] = [];
-  if (result.redirectedFrom) {
-    out.push(
-      `Incident ${result.redirectedFrom} was merged into incident ${result.destinationIncidentId}, so the alerts went there.`,
-    );
-  }
+  if (result.redirectedFrom)
+    out.push(redirectNote(result.redirectedFrom, result.destinationIncidentId, true));
   const skipped = result.skippedAlertIds.length;
   if (skipped) out.push(`${plural(skipped, 'alert')} ${skipped === 1 ? 'was' : 'were'} already there.`);
   const emptied = result.emptiedIncidentIds;

@@ -6,7 +6,7 @@
 import { loadSample } from '../data/sample-data';
 import type { Profile } from '../model';
 import { dexieReader } from '../move/flyout-reader';
-import { moveAlerts, undoMove } from '../move/move';
+import { moveAlerts, undoMove } from '../move';
 import type { MoverDB } from '../store/db';
 import {
   CONTENT_REQUEST_TYPES,

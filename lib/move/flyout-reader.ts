@@ -6,7 +6,7 @@
 
 import type { Alert, Incident } from '../model';
 import type { MoverDB } from '../store/db';
-import { followRedirects } from './redirects';
+import { followRedirects, redirectProblem } from './redirects';
 
 export interface Selection {
   alerts: (Alert | undefined)[];
@@ -50,15 +50,7 @@ export async function loadSelection(db: MoverDB, ids: readonly string[]): Promis
 /** The incident alerts will land in, following `redirected` incidents to the survivor (as the move does). */
 export async function resolveTarget(db: MoverDB, id: string): Promise<ResolvedTarget> {
   const walk = await followRedirects(db, id);
-  if (!walk.ok) {
-    const problem = {
-      missing: `Incident ${id} no longer exists. Choose another one.`,
-      'dead-end': `Incident ${'at' in walk ? walk.at : id} was merged into an incident that is not known here. Choose the incident it was merged into.`,
-      loop: `Incident ${id} redirects in a loop. Choose another incident.`,
-      'unknown-survivor': `Incident ${'at' in walk ? walk.at : id} was merged into incident ${'next' in walk ? walk.next : ''}, which is not known here.`,
-    }[walk.reason];
-    return { problem, severities: [] };
-  }
+  if (!walk.ok) return { problem: redirectProblem(id, walk), severities: [] };
   const members = await db.alerts.where('incidentId').equals(walk.incident.id).toArray();
   return {
     incident: walk.incident,

@@ -1,6 +1,6 @@
 /**
  * The move (DESIGN §3): detach alerts from their incidents and attach them to an existing incident or a
- * new one, with a comment, reasons and activity entries; and Undo, which is itself a logged move.
+ * new one, with a comment, reasons and activity entries. Undo, itself a logged move, is in undo.ts.
  *
  * Everything — validation reads included — happens in ONE read-write Dexie transaction over incidents,
  * alerts, activity, moves and meta, so what validation saw is what gets written (IndexedDB runs
@@ -9,32 +9,30 @@
  */
 import type { z } from 'zod';
 import { MAX_COMMENT, type MoveResult, MoverError, type moveInput } from '../messaging/protocol';
-import type { ActivityEntry, Actor, Alert, Incident, Profile } from '../model';
-import { cloneTally, type Tally, tallyAlert, tallyOf, withTally } from '../model/derive';
+import type { Alert, Incident } from '../model';
+import { tallyAlert, tallyOf, withTally } from '../model/derive';
 import { movePermissionProblems, summarizeProblems } from '../model/permissions';
 import type { MoveRecord, MoverDB } from '../store/db';
 import { autoIncidentName } from './naming';
 import { alreadyInTargetMessage, emptiedSourceIds, movingCountBySource, splitSkipped } from './preview';
-import { followRedirects } from './redirects';
+import { followRedirects, redirectProblem } from './redirects';
+import {
+  addActivity,
+  countOf,
+  listIds,
+  type MoveContext,
+  moveTables,
+  type NewEntry,
+  talliesOf,
+  titles,
+} from './shared';
 
-export interface MoveContext {
-  actor: Actor;
-  profile: Profile;
-  /** ISO 8601 date-time. */
-  now: () => string;
-  /** A unique token for the move (the undo handle, also on every activity entry it writes). */
-  newToken: () => string;
-}
+export type { MoveContext } from './shared';
 
 export type MoveRequest = z.output<typeof moveInput>;
 
 /** The meta row holding the next numeric id for an incident created by a move. */
 export const NEXT_INCIDENT_ID_KEY = 'nextIncidentId';
-const LISTED = 5;
-
-type NewEntry = Omit<ActivityEntry, 'seq'>;
-
-const moveTables = (db: MoverDB) => [db.incidents, db.alerts, db.activity, db.moves, db.meta];
 
 function checkComment(comment: string): string {
   if (!comment.trim())
@@ -48,40 +46,17 @@ function checkComment(comment: string): string {
   return comment;
 }
 
-const listIds = (ids: readonly string[]) =>
-  ids.length <= LISTED
-    ? ids.join(', ')
-    : `${ids.slice(0, LISTED).join(', ')} and ${ids.length - LISTED} more`;
-
 /** The incident alerts will land in: follows `redirected` incidents (merged into another) to the survivor. */
 async function resolveTarget(
   db: MoverDB,
   id: string,
 ): Promise<{ incident: Incident; redirectedFrom?: string }> {
   const walk = await followRedirects(db, id);
-  if (walk.ok)
-    return walk.redirectedFrom
-      ? { incident: walk.incident, redirectedFrom: walk.redirectedFrom }
-      : { incident: walk.incident };
-  switch (walk.reason) {
-    case 'missing':
-      throw new MoverError('not-found', `Incident ${id} does not exist.`);
-    case 'dead-end':
-      throw new MoverError(
-        'redirected',
-        `Incident ${walk.at} was merged into another incident that is not known here. Pick the incident it was merged into.`,
-      );
-    case 'loop':
-      throw new MoverError(
-        'redirected',
-        `Incident ${id} redirects in a loop (${walk.path.join(' → ')}). Pick another incident.`,
-      );
-    case 'unknown-survivor':
-      throw new MoverError(
-        'redirected',
-        `Incident ${walk.at} was merged into incident ${walk.next}, which does not exist here.`,
-      );
-  }
+  if (!walk.ok)
+    throw new MoverError(walk.reason === 'missing' ? 'not-found' : 'redirected', redirectProblem(id, walk));
+  return walk.redirectedFrom
+    ? { incident: walk.incident, redirectedFrom: walk.redirectedFrom }
+    : { incident: walk.incident };
 }
 
 async function maxNumericIncidentId(db: MoverDB): Promise<number> {
@@ -102,49 +77,6 @@ async function allocateIncidentId(db: MoverDB): Promise<string> {
   await db.meta.put({ key: NEXT_INCIDENT_ID_KEY, value: next + 1 });
   return String(next);
 }
-
-/**
- * The alerts of these incidents, through the incidentId index. One `equals` query per incident: Dexie's
- * `anyOf` walks a cursor (about 50 times slower than these getAll queries on 2,000 alerts).
- */
-async function alertsOf(db: MoverDB, incidentIds: readonly string[]): Promise<Alert[]> {
-  const lists = await Promise.all(
-    incidentIds.map((id) => db.alerts.where('incidentId').equals(id).toArray()),
-  );
-  return lists.flat();
-}
-
-/**
- * The tally of each incident's current alerts (a copy to change): from the incident record, so the alerts that
- * stay are not read; read through the index only for a record that has none.
- */
-async function talliesOf(db: MoverDB, incidents: readonly Incident[]): Promise<Map<string, Tally>> {
-  const out = new Map<string, Tally>();
-  const missing: string[] = [];
-  for (const i of incidents) {
-    if (i.tally) out.set(i.id, cloneTally(i.tally));
-    else missing.push(i.id);
-  }
-  if (missing.length) {
-    const members = groupByIncident(await alertsOf(db, missing));
-    for (const id of missing) out.set(id, tallyOf(members.get(id) ?? []));
-  }
-  return out;
-}
-
-const countOf = (t: Tally | undefined) => (t ? Object.values(t.scope).reduce((n, c) => n + c, 0) : 0);
-
-function groupByIncident(alerts: readonly Alert[]): Map<string, Alert[]> {
-  const out = new Map<string, Alert[]>();
-  for (const a of alerts) {
-    const list = out.get(a.incidentId);
-    if (list) list.push(a);
-    else out.set(a.incidentId, [a]);
-  }
-  return out;
-}
-
-const titles = (alerts: readonly Alert[]) => Object.fromEntries(alerts.map((a) => [a.id, a.title]));
 
 export async function moveAlerts(db: MoverDB, input: MoveRequest, ctx: MoveContext): Promise<MoveResult> {
   const alertIds = [...new Set(input.alertIds)];
@@ -306,7 +238,7 @@ export async function moveAlerts(db: MoverDB, input: MoveRequest, ctx: MoveConte
 
     await db.alerts.bulkPut(moved);
     await db.incidents.bulkPut([destination, ...updatedSources]);
-    await db.activity.bulkAdd(entries as ActivityEntry[] as (ActivityEntry & { seq: number })[]);
+    await addActivity(db, entries);
     await db.moves.add(record);
 
     return {
@@ -318,214 +250,6 @@ export async function moveAlerts(db: MoverDB, input: MoveRequest, ctx: MoveConte
       emptiedIncidentIds: [...emptied],
       ...(redirectedFrom ? { redirectedFrom } : {}),
       undoToken: token,
-    };
-  });
-}
-
-interface UndoState {
-  record: MoveRecord;
-  alerts: Alert[];
-  incidents: Incident[];
-}
-
-/** Loads what Undo needs, or throws the reason it is refused. Call inside a transaction. */
-async function loadUndo(db: MoverDB, token: string, profile: Profile): Promise<UndoState> {
-  const record = await db.moves.get(token);
-  if (!record) throw new MoverError('not-found', 'This move is not in the history, so it cannot be undone.');
-  if (record.undoneBy) throw new MoverError('conflict', 'This move was already undone.');
-  const [foundAlerts, foundIncidents] = await Promise.all([
-    db.alerts.bulkGet(record.alerts.map((a) => a.alertId)),
-    db.incidents.bulkGet(record.incidents.map((i) => i.id)),
-  ]);
-  const changes: string[] = [];
-  record.alerts.forEach((r, i) => {
-    const a = foundAlerts[i];
-    if (!a) changes.push(`alert ${r.alertId} no longer exists`);
-    else if (a.version !== r.versionAfter) changes.push(`alert "${a.title}" (${a.id}) changed`);
-  });
-  record.incidents.forEach((r, i) => {
-    const inc = foundIncidents[i];
-    if (!inc) changes.push(`incident ${r.id} no longer exists`);
-    else if (inc.version !== r.versionAfter) changes.push(`incident ${inc.id} "${inc.displayName}" changed`);
-  });
-  if (changes.length) {
-    throw new MoverError(
-      'conflict',
-      `This move can't be undone because things changed since: ${listIds(changes)}. Move the alerts yourself instead.`,
-      changes,
-    );
-  }
-  const alerts = foundAlerts as Alert[];
-  const problems = movePermissionProblems(profile, alerts);
-  if (problems.length) throw new MoverError('permission', summarizeProblems(problems), problems);
-  return { record, alerts, incidents: foundIncidents as Incident[] };
-}
-
-/** Why Undo would be refused now, or null when it would work (for greying out the Undo button). */
-export async function undoProblem(db: MoverDB, token: string, profile: Profile): Promise<string | null> {
-  try {
-    await db.transaction('r', [db.moves, db.alerts, db.incidents], () => loadUndo(db, token, profile));
-    return null;
-  } catch (e) {
-    if (e instanceof MoverError) return e.message;
-    throw e;
-  }
-}
-
-/**
- * Undo: a new logged move (its own token, 'moveUndone' entries) that puts every alert back where it was
- * and restores the touched incidents' name, severity and status; an incident the move created is resolved.
- * Refused when anything it touched changed since. The original record gets `undoneBy`; nothing is erased.
- * An undo is recorded like any move, so undoing it moves the alerts again.
- */
-export async function undoMove(db: MoverDB, token: string, ctx: MoveContext): Promise<MoveResult> {
-  const at = ctx.now();
-  const undoToken = ctx.newToken();
-  const { actor } = ctx;
-
-  return db.transaction('rw', moveTables(db), async () => {
-    const { record, alerts, incidents } = await loadUndo(db, token, ctx.profile);
-    const tallies = await talliesOf(db, incidents);
-    const countsBefore = new Map([...tallies].map(([id, t]) => [id, countOf(t)]));
-
-    const backTo = new Map(record.alerts.map((r) => [r.alertId, r.fromIncidentId]));
-    const moved = alerts.map((a) => ({
-      ...a,
-      incidentId: backTo.get(a.id) ?? a.incidentId,
-      version: a.version + 1,
-      lastUpdateDateTime: at,
-    }));
-    alerts.forEach((a, i) => {
-      const back = moved[i]!;
-      if (back.incidentId === a.incidentId) return;
-      tallyAlert(tallies.get(a.incidentId)!, a, -1);
-      tallyAlert(tallies.get(back.incidentId)!, back, 1);
-    });
-
-    const before = new Map(record.incidents.map((r) => [r.id, r]));
-    const updated = incidents.map((inc) => {
-      const was = before.get(inc.id)!;
-      const createdHere = record.createdIncident && inc.id === record.destinationIncidentId;
-      return withTally(inc, tallies.get(inc.id)!, at, {
-        displayName: was.displayName,
-        status: createdHere ? 'resolved' : was.status,
-        // Membership is back as it was and nothing changed since (versions checked): so is the severity.
-        severity: was.severity,
-      });
-    });
-    const emptied = updated
-      .filter((inc) => countOf(tallies.get(inc.id)) === 0 && (countsBefore.get(inc.id) ?? 0) > 0)
-      .map((inc) => inc.id);
-
-    // Alerts grouped by the way they go back: (incident they leave, incident they return to).
-    const routes = new Map<string, { from: string; to: string; alerts: Alert[] }>();
-    alerts.forEach((a, i) => {
-      const to = moved[i]!.incidentId;
-      const key = JSON.stringify([a.incidentId, to]);
-      const route = routes.get(key) ?? { from: a.incidentId, to, alerts: [] };
-      route.alerts.push(a);
-      routes.set(key, route);
-    });
-    const returnIds = [...new Set([...routes.values()].map((r) => r.to))];
-
-    const incidentNames = Object.fromEntries(
-      [...incidents, ...updated].map((i) => [i.id, i.displayName] as [string, string]),
-    );
-    const comment = `Undo of the move made by ${record.actor.displayName} at ${record.at}.`;
-    const entry = (
-      incidentId: string,
-      kind: string,
-      list: readonly Alert[],
-      from: string[],
-      to: string | null,
-      text = comment,
-    ) =>
-      ({
-        incidentId,
-        at,
-        actor,
-        kind,
-        alertIds: list.map((a) => a.id),
-        fromIncidentIds: from,
-        toIncidentId: to,
-        comment: text,
-        reasons: [],
-        names: { incidents: incidentNames, alerts: titles(list) },
-        moveToken: undoToken,
-      }) satisfies NewEntry;
-
-    const entries: NewEntry[] = [];
-    for (const r of routes.values()) entries.push(entry(r.from, 'moveUndone', r.alerts, [r.from], r.to));
-    for (const to of returnIds) {
-      const back = [...routes.values()].filter((r) => r.to === to);
-      entries.push(
-        entry(
-          to,
-          'moveUndone',
-          back.flatMap((r) => r.alerts),
-          back.map((r) => r.from),
-          to,
-        ),
-      );
-    }
-    incidents.forEach((inc, i) => {
-      const now = updated[i]!;
-      if (now.status === 'resolved' && inc.status !== 'resolved' && emptied.includes(inc.id)) {
-        entries.push(
-          entry(
-            inc.id,
-            'incidentResolvedEmpty',
-            [],
-            [inc.id],
-            null,
-            `Resolved automatically: ${comment} It has no alerts left.`,
-          ),
-        );
-      } else if (inc.status === 'resolved' && now.status !== 'resolved') {
-        entries.push(
-          entry(inc.id, 'incidentReopened', [], [], inc.id, `Reopened: ${comment} Its alerts are back.`),
-        );
-      }
-    });
-
-    const undoRecord: MoveRecord = {
-      token: undoToken,
-      at,
-      actor,
-      comment,
-      destinationIncidentId: returnIds[0] ?? record.destinationIncidentId,
-      createdIncident: false,
-      alerts: moved.map((a, i) => ({
-        alertId: a.id,
-        fromIncidentId: alerts[i]!.incidentId,
-        versionAfter: a.version,
-      })),
-      incidents: incidents.map((inc, i) => ({
-        id: inc.id,
-        displayName: inc.displayName,
-        severity: inc.severity,
-        status: inc.status,
-        versionAfter: updated[i]!.version,
-      })),
-      emptiedIncidentIds: emptied,
-      undoes: record.token,
-    };
-
-    await db.alerts.bulkPut(moved);
-    await db.incidents.bulkPut(updated);
-    await db.activity.bulkAdd(entries as ActivityEntry[] as (ActivityEntry & { seq: number })[]);
-    await db.moves.put({ ...record, undoneBy: undoToken });
-    await db.moves.add(undoRecord);
-
-    const destination = updated.find((i) => i.id === undoRecord.destinationIncidentId);
-    return {
-      destinationIncidentId: undoRecord.destinationIncidentId,
-      destinationName: destination?.displayName ?? undoRecord.destinationIncidentId,
-      createdIncident: false,
-      movedAlertIds: moved.map((a) => a.id),
-      skippedAlertIds: [],
-      emptiedIncidentIds: emptied,
-      undoToken,
     };
   });
 }

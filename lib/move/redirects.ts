@@ -33,3 +33,25 @@ export async function followRedirects(db: MoverDB, id: string): Promise<Redirect
   }
   return path.length > 1 ? { ok: true, incident, redirectedFrom: id } : { ok: true, incident };
 }
+
+/**
+ * Why alerts can't be sent to incident `id`, as a sentence: the move refuses with it and the flyout shows it
+ * before Save, so both say the same.
+ */
+export function redirectProblem(id: string, walk: Extract<RedirectWalk, { ok: false }>): string {
+  switch (walk.reason) {
+    case 'missing':
+      return `Incident ${id} does not exist.`;
+    case 'dead-end':
+      return `Incident ${walk.at} was merged into another incident that is not known here. Pick the incident it was merged into.`;
+    case 'loop':
+      return `Incident ${id} redirects in a loop (${walk.path.join(' → ')}). Pick another incident.`;
+    case 'unknown-survivor':
+      return `Incident ${walk.at} was merged into incident ${walk.next}, which does not exist here.`;
+  }
+}
+
+/** Where alerts sent to a merged incident land: said before Save (`saved` false) and after it. */
+export function redirectNote(from: string, to: string, saved: boolean): string {
+  return `Incident ${from} was merged into incident ${to}, so the alerts ${saved ? 'went' : 'will go'} there.`;
+}

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { TokenSet, TokenStore } from '@/lib/graph/auth';
 import { createSyncService, type SyncServiceDeps } from '@/lib/graph/sync-service';
 import { DEFAULT_PROFILE, type Profile } from '@/lib/model';
-import { type MoveRequest, moveAlerts, undoMove } from '@/lib/move/move';
+import { type MoveRequest, moveAlerts, undoMove } from '@/lib/move';
 import type { ConnectorSettings } from '@/lib/settings/connector';
 import { MoverDB } from '@/lib/store/db';
 import { type FakeGraphOptions, makeTenant, startFakeGraphServer } from './fake-graph-server';

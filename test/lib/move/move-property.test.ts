@@ -18,7 +18,7 @@ import {
 } from '../../../lib/model';
 import { summarize, toStoredAlert, toStoredIncident } from '../../../lib/model/derive';
 import { canRead, canWrite } from '../../../lib/model/permissions';
-import { type MoveContext, type MoveRequest, moveAlerts, undoMove } from '../../../lib/move/move';
+import { type MoveContext, type MoveRequest, moveAlerts, undoMove } from '../../../lib/move';
 import { MoverDB } from '../../../lib/store/db';
 
 type ValueOf<A> = A extends fc.Arbitrary<infer T> ? T : never;

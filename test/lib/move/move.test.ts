@@ -15,7 +15,7 @@ import {
   NEXT_INCIDENT_ID_KEY,
   undoMove,
   undoProblem,
-} from '../../../lib/move/move';
+} from '../../../lib/move';
 import { previewMove } from '../../../lib/move/preview';
 import { MoverDB } from '../../../lib/store/db';
 
