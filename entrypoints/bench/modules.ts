@@ -13,11 +13,10 @@ async function load<T>(path: string, loader: () => Promise<T>): Promise<Loaded<T
   }
 }
 
-/** What the bench uses of lib/data/sample-data.ts (tenant.ts turns what `generateTenant` returns into records). */
-export type SampleDataModule = Pick<typeof import('@/lib/data/sample-data'), 'generateTenant'>;
+/** What the bench uses of lib/data/sample (tenant.ts turns what `generateTenant` returns into records). */
+export type SampleDataModule = Pick<typeof import('@/lib/data/sample'), 'generateTenant'>;
 
-export const sampleData = () =>
-  load<SampleDataModule>('lib/data/sample-data.ts', () => import('@/lib/data/sample-data'));
+export const sampleData = () => load<SampleDataModule>('lib/data/sample', () => import('@/lib/data/sample'));
 export const importLib = () => load('lib/data/import', () => import('@/lib/data/import'));
 export const moveLib = () => load('lib/move/move.ts', () => import('@/lib/move/move'));
 export const searchLib = () =>

@@ -1,5 +1,5 @@
 /**
- * Sample tenants for the bench, from lib/sample-data.ts's `generateTenant`, turned into the records the
+ * Sample tenants for the bench, from lib/data/sample's `generateTenant`, turned into the records the
  * store holds and into a Graph-shaped import file (`{"value": [incident + alerts…]}` as
  * `GET /security/incidents?$expand=alerts` returns it, without our local fields).
  */

@@ -4,7 +4,7 @@
  */
 
 import { parseImport, writeImport } from '../data/import';
-import { loadSample } from '../data/sample-data';
+import { loadSample } from '../data/sample';
 import type { MoverDB } from '../store/db';
 import { type ImportProgress, importPortMessage } from './protocol';
 

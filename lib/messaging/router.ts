@@ -3,7 +3,7 @@
  * Pure of `browser.*`: the entrypoint passes what it needs, so handlers are tested with fakeBrowser.
  */
 
-import { loadSample } from '../data/sample-data';
+import { loadSample } from '../data/sample';
 import type { Profile } from '../model';
 import { dexieReader } from '../move/flyout-reader';
 import { moveAlerts, undoMove } from '../move';

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeTenant, toGraphFile } from '@/entrypoints/bench/tenant';
 import { parseImport } from '@/lib/data/import';
-import { generateTenant } from '@/lib/data/sample-data';
+import { generateTenant } from '@/lib/data/sample';
 
 const now = '2026-11-27T08:00:00.000Z';
 

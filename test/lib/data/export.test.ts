@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EXPORT_CONTEXT, exportStore, exportToParts, exportToText } from '../../../lib/data/export';
 import { parseImport, writeImport } from '../../../lib/data/import';
-import { loadSample, MISCORRELATED_HINTS } from '../../../lib/data/sample-data';
+import { loadSample, MISCORRELATED_HINTS } from '../../../lib/data/sample';
 import type { ActivityEntry } from '../../../lib/model';
 import { MoverDB } from '../../../lib/store/db';
 

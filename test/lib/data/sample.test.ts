@@ -6,7 +6,7 @@ import {
   loadSample,
   MISCORRELATED_HINTS,
   type SampleTenant,
-} from '../../../lib/data/sample-data';
+} from '../../../lib/data/sample';
 import { type GraphAlert, highestSeverity, incidentSchema } from '../../../lib/model';
 import { assetsOf, scopeOf } from '../../../lib/model/derive';
 import { autoIncidentName } from '../../../lib/move/naming';
