@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { exportStore, exportToParts } from '@/lib/data/export';
 import { errorMessage, send } from '@/lib/messaging/client';
 import { DataActions } from '../data/DataActions';
+import { BackupControls, LostStoreNotice } from '../data/StoreSafety';
 import { useDb } from '../hooks/db-context';
 import { useLiveQuery } from '../hooks/use-live-query';
 
@@ -47,6 +48,7 @@ export function DataSection() {
   return (
     <section aria-labelledby="data-title">
       <h2 id="data-title">Data</h2>
+      <LostStoreNotice withImport={false} />
       <p role="status" aria-live="polite" class="muted">
         {counts.status === 'ready'
           ? `${counts.data.incidents.toLocaleString('en')} incidents, ${counts.data.alerts.toLocaleString('en')} alerts, ${counts.data.activity.toLocaleString('en')} activity entries in this browser.`
@@ -78,6 +80,7 @@ export function DataSection() {
           {message.text}
         </p>
       )}
+      <BackupControls />
     </section>
   );
 }

@@ -1,6 +1,7 @@
 import { browser } from 'wxt/browser';
 import { createBrowserSyncService } from '@/entrypoints/background/graph';
 import { createSitesService } from '@/entrypoints/background/sites';
+import { createStoreSafety } from '@/entrypoints/background/store-guard';
 import { createImportSession } from '@/lib/messaging/import-session';
 import { IMPORT_PORT } from '@/lib/messaging/protocol';
 import { createRouter, senderKind } from '@/lib/messaging/router';
@@ -13,6 +14,7 @@ export default defineBackground(() => {
   const extensionOrigin = browser.runtime.getURL('/');
   const sync = createBrowserSyncService(db);
   const sites = createSitesService();
+  const safety = createStoreSafety(db, () => new Date().toISOString());
   const deps = {
     db,
     extensionId: browser.runtime.id,
@@ -28,11 +30,16 @@ export default defineBackground(() => {
     sync,
     sites,
     afterMove: sync.afterMove,
+    guard: safety.guard,
+    backup: safety.backup,
   };
   const handle = createRouter(deps);
 
   browser.runtime.onMessage.addListener((message, sender) => handle(message, sender));
-  browser.alarms.onAlarm.addListener((alarm) => sync.onAlarm(alarm.name));
+  browser.alarms.onAlarm.addListener((alarm) => {
+    sync.onAlarm(alarm.name);
+    safety.onAlarm(alarm.name);
+  });
 
   browser.runtime.onConnect.addListener((port) => {
     if (port.name !== IMPORT_PORT || senderKind(port.sender ?? {}, deps) !== 'extension') {
@@ -50,4 +57,5 @@ export default defineBackground(() => {
 
   // Finish what a stopped worker left (outbox, interrupted pull) once the listeners are in place.
   void sync.resume('startup');
+  safety.start();
 });

@@ -1,19 +1,23 @@
 import type { ComponentChildren } from 'preact';
 import { EmptyState } from '@/components/data/EmptyState';
+import { LostStoreNotice } from '@/components/data/StoreSafety';
 import { AlertDetails } from '@/components/details/AlertDetails';
 import { IncidentDetails } from '@/components/details/IncidentDetails';
 import { useDb } from '@/components/hooks/db-context';
 import { useHashRoute } from '@/components/hooks/use-hash-route';
 import { useLiveQuery } from '@/components/hooks/use-live-query';
+import { useStoredItem } from '@/components/hooks/use-stored-item';
 import { AlertsQueue } from '@/components/queues/AlertsQueue';
 import { IncidentsQueue } from '@/components/queues/IncidentsQueue';
 import '@/components/styles/workspace.css';
+import { witnessItem } from '@/lib/settings/store-record';
 
 export function App() {
   const db = useDb();
   const route = useHashRoute();
   // Whether the store has any incident: one key, not a count of them all.
   const any = useLiveQuery(async () => (await db.incidents.limit(1).primaryKeys()).length > 0, [db]);
+  const lost = useStoredItem(witnessItem)?.lost;
   const [section, id] = route.segments;
   const current = section === 'alerts' ? 'alerts' : 'incidents';
 
@@ -25,7 +29,7 @@ export function App() {
         The store could not be opened. Reload the extension.
       </p>
     );
-  else if (!any.data) body = <EmptyState />;
+  else if (!any.data) body = lost ? null : <EmptyState />;
   else if (current === 'alerts')
     body = id ? <AlertDetails key={id} id={id} /> : <AlertsQueue params={route.params} />;
   else
@@ -48,7 +52,10 @@ export function App() {
           </a>
         </nav>
       </header>
-      <main>{body}</main>
+      <main>
+        <LostStoreNotice />
+        {body}
+      </main>
     </div>
   );
 }

@@ -3,20 +3,25 @@
  * Pure of `browser.*`: the entrypoint passes what it needs, so handlers are tested with fakeBrowser.
  */
 
+import type { z } from 'zod';
+import type { BackupService } from '../data/backup';
 import { loadSample } from '../data/sample';
 import type { Profile } from '../model';
-import { dexieReader } from '../move/flyout-reader';
 import { moveAlerts, undoMove } from '../move';
+import { dexieReader } from '../move/flyout-reader';
 import type { MoverDB } from '../store/db';
+import { createStoreGuard, type StoreGuard } from '../store/guard';
+import type { StoreWitness } from '../store/witness';
 import {
   CONTENT_REQUEST_TYPES,
   type ContentRequest,
+  contentRequest,
   MoverError,
   type PageRequest,
+  pageRequest,
   type Request,
   type Response,
   type ResponseMap,
-  request,
 } from './protocol';
 
 /** The part of `runtime.MessageSender` the router trusts (set by the browser, not the page). */
@@ -53,6 +58,9 @@ export interface RouterDeps {
     signOut(): Promise<void>;
   };
   afterMove?(result: ResponseMap['move.run']): void;
+  /** The witness of what the store holds (lib/store/guard.ts); it also clears the store. In memory if not given. */
+  guard?: StoreGuard;
+  backup?: Pick<BackupService, 'now' | 'restore'>;
 }
 
 /** How long a page's selection waits for the flyout frame to pick it up. */
@@ -83,7 +91,70 @@ export function errorResponse(e: unknown): Response<never> {
   };
 }
 
+const REQUEST_SCHEMAS: ReadonlyMap<string, z.ZodType<Request>> = new Map(
+  [...pageRequest.options, ...contentRequest.options].map((o) => [
+    o.shape.type.value,
+    o as z.ZodType<Request>,
+  ]),
+);
+
+/** `input.comment` or `input.alertIds[0]`: where in the message a problem is. */
+function fieldPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>(
+    (out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)),
+    '',
+  );
+}
+
+/**
+ * Validates a message against the schema of its own type, so a refusal names the field and the rule
+ * (`input.comment: The comment is longer than 30,000 characters.`), not just "invalid input".
+ */
+export function parseRequest(
+  message: unknown,
+): { ok: true; request: Request } | { ok: false; response: Response<never> } {
+  const type = (message as { type?: unknown } | null)?.type;
+  const refuse = (details: string[]) => ({
+    ok: false as const,
+    response: {
+      ok: false as const,
+      error: {
+        code: 'bad-request' as const,
+        message: `The extension received a malformed message${typeof type === 'string' ? ` (${type.slice(0, 60)})` : ''}; nothing was changed.`,
+        details,
+      },
+    },
+  });
+  if (typeof message !== 'object' || message === null || Array.isArray(message))
+    return refuse(['(message): should be an object with a "type"']);
+  const schema = typeof type === 'string' ? REQUEST_SCHEMAS.get(type) : undefined;
+  if (!schema) {
+    return refuse([
+      typeof type === 'string'
+        ? `type: "${type.slice(0, 60)}" is not a message the extension knows`
+        : 'type: is missing (a string naming the request)',
+    ]);
+  }
+  const parsed = schema.safeParse(message);
+  if (parsed.success) return { ok: true, request: parsed.data };
+  return refuse(
+    parsed.error.issues.slice(0, 20).map((i) => `${fieldPath(i.path) || '(message)'}: ${i.message}`),
+  );
+}
+
 export function createRouter(deps: RouterDeps) {
+  let memoryWitness: StoreWitness | undefined;
+  const guard =
+    deps.guard ??
+    createStoreGuard({
+      db: deps.db,
+      readWitness: async () => memoryWitness,
+      writeWitness: async (w) => {
+        memoryWitness = w;
+      },
+      now: deps.now,
+      newId: deps.newToken,
+    });
   async function handlePage(req: PageRequest): Promise<ResponseMap[PageRequest['type']]> {
     switch (req.type) {
       case 'store.loadSample': {
@@ -91,22 +162,23 @@ export function createRouter(deps: RouterDeps) {
         return { incidents: r.incidents, alerts: r.alerts };
       }
       case 'store.clear':
-        await deps.db.transaction(
-          'rw',
-          [deps.db.incidents, deps.db.alerts, deps.db.activity, deps.db.moves, deps.db.meta, deps.db.outbox],
-          async () => {
-            // The outbox too: a move queued for Defender must not be sent after its record is gone.
-            await Promise.all([
-              deps.db.incidents.clear(),
-              deps.db.alerts.clear(),
-              deps.db.activity.clear(),
-              deps.db.moves.clear(),
-              deps.db.meta.clear(),
-              deps.db.outbox.clear(),
-            ]);
-          },
-        );
+        await guard.clear();
         return { cleared: true };
+      case 'store.check':
+        return guard.check();
+      case 'store.acknowledgeLoss':
+        await guard.acknowledge();
+        return { acknowledged: true };
+      case 'backup.now':
+        if (!deps.backup) throw new MoverError('internal', 'Backups are not available in this build.');
+        return deps.backup.now();
+      case 'backup.restore': {
+        if (!deps.backup) throw new MoverError('internal', 'Backups are not available in this build.');
+        const restored = await deps.backup.restore();
+        await guard.acknowledge();
+        await guard.check();
+        return restored;
+      }
       case 'move.run':
       case 'move.undo': {
         // The actor and the rights are the stored profile's, read at the time of the move.
@@ -204,21 +276,9 @@ export function createRouter(deps: RouterDeps) {
         error: { code: 'forbidden-sender', message: 'Messages from outside the extension are refused.' },
       };
     }
-    const parsed = request.safeParse(message);
-    if (!parsed.success) {
-      const type = (message as { type?: unknown } | null)?.type;
-      return {
-        ok: false,
-        error: {
-          code: 'bad-request',
-          message: `The extension received a malformed message${typeof type === 'string' ? ` (${type.slice(0, 60)})` : ''}; nothing was changed.`,
-          details: parsed.error.issues
-            .slice(0, 20)
-            .map((i) => `${i.path.join('.') || '(message)'}: ${i.message}`),
-        },
-      };
-    }
-    const req: Request = parsed.data;
+    const parsed = parseRequest(message);
+    if (!parsed.ok) return parsed.response;
+    const req: Request = parsed.request;
     const isContentType = CONTENT_REQUEST_TYPES.has(req.type);
     if (kind === 'content' && !isContentType) {
       return {

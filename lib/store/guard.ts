@@ -1,0 +1,89 @@
+/**
+ * Keeps the witness (lib/store/witness.ts) in step with the store: after writes (coalesced), at start-up, and
+ * when a page asks. The witness is read and written through injected functions (extension storage in the
+ * background, memory in tests).
+ */
+import type { MoverDB } from './db';
+import { clearStore, snapshotStore } from './lifecycle';
+import { acknowledgeLoss, clearedWitness, reconcileWitness, type StoreWitness } from './witness';
+
+export interface StoreGuardDeps {
+  db: MoverDB;
+  readWitness(): Promise<StoreWitness | undefined>;
+  writeWitness(w: StoreWitness): Promise<void>;
+  now(): string;
+  newId(): string;
+  /** How long writes are collected before one check (ms). */
+  settleMs?: number;
+}
+
+export function createStoreGuard(deps: StoreGuardDeps) {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  // One check at a time: two overlapping checks could both see an old witness.
+  let chain: Promise<unknown> = Promise.resolve();
+  const serial = <T>(job: () => Promise<T>): Promise<T> => {
+    const run = chain.then(job, job);
+    chain = run.catch(() => undefined);
+    return run;
+  };
+
+  const check = () =>
+    serial(async () => {
+      const current = await snapshotStore(deps.db, deps.newId);
+      const previous = await deps.readWitness();
+      const next = reconcileWitness(previous, current, deps.now());
+      if (JSON.stringify(next) !== JSON.stringify(previous)) await deps.writeWitness(next);
+      return next;
+    });
+
+  return {
+    check,
+    /** Called after every write: one check once the writes settle. */
+    noteWrite() {
+      if (timer !== undefined) return;
+      timer = setTimeout(() => {
+        timer = undefined;
+        void check().catch((e) => console.error('[incident-mover] store check failed', e));
+      }, deps.settleMs ?? 500);
+    },
+    /** Empties the store on the analyst's request; the witness says so, so nothing is reported lost. */
+    clear: () =>
+      serial(async () => {
+        const id = await clearStore(deps.db, deps.newId);
+        await deps.writeWitness(clearedWitness(id, deps.now()));
+      }),
+    /** The analyst dealt with a loss (restored, imported, synced, or chose to start empty). */
+    acknowledge: () =>
+      serial(async () => {
+        const w = await deps.readWitness();
+        if (w?.lost) await deps.writeWitness(acknowledgeLoss(w));
+      }),
+  };
+}
+
+export type StoreGuard = ReturnType<typeof createStoreGuard>;
+
+/**
+ * Calls `onWrite` after every write to the store, whoever makes it (move, import, sync, undo), through a Dexie
+ * middleware: no writer has to remember to report.
+ */
+export function watchWrites(db: MoverDB, onWrite: () => void): void {
+  db.use({
+    stack: 'dbcore',
+    name: 'incident-mover-write-watch',
+    create: (down) => ({
+      ...down,
+      table: (name) => {
+        const table = down.table(name);
+        return {
+          ...table,
+          mutate: (req) =>
+            table.mutate(req).then((res) => {
+              onWrite();
+              return res;
+            }),
+        };
+      },
+    }),
+  });
+}
