@@ -19,7 +19,7 @@ import {
   serviceSourceLabel,
   severityLabel,
 } from '../labels/format';
-import { AlertsTable } from '../queues/AlertsQueue';
+import { AlertsTable } from '../queues/AlertsTable';
 import { SelectionToolbar } from '../queues/SelectionToolbar';
 import { useSelection } from '../queues/use-selection';
 import { ActivityLog } from './ActivityLog';

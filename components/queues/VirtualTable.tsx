@@ -36,6 +36,8 @@ export interface VirtualTableProps {
   class?: string;
 }
 
+/** Height of a plain row in px: `.vt td` in workspace.css is styled to it. */
+export const ROW_HEIGHT = 36;
 const OVERSCAN = 8;
 
 export function VirtualTable(props: VirtualTableProps) {
