@@ -1,9 +1,10 @@
 /**
- * The one Dexie class. Every `version(n)` stays here forever; data changes go in `.upgrade()`.
+ * The one Dexie class. Its versions, each kept forever with its `.upgrade()`, are in ./migrations.ts.
  * The background service worker is the only writer; extension pages read with liveQuery.
  */
-import Dexie, { type EntityTable } from 'dexie';
+import Dexie, { type DexieOptions, type EntityTable } from 'dexie';
 import type { ActivityEntry, Alert, Incident } from '../model';
+import { applyMigrations } from './migrations';
 
 export const DB_NAME = 'incident-mover';
 
@@ -55,6 +56,15 @@ export interface MetaRow {
   value: unknown;
 }
 
+export interface MoverDBOptions extends DexieOptions {
+  /**
+   * Another connection (a newer build of the extension) is upgrading the schema: this connection is closed
+   * for good first, then this is called. Pages pass `() => location.reload()` to come back with the new code.
+   * Without it, Dexie's default holds: close so the upgrade can go on, and reopen on the next query.
+   */
+  onUpgradeElsewhere?: () => void;
+}
+
 export class MoverDB extends Dexie {
   incidents!: EntityTable<Incident, 'id'>;
   alerts!: EntityTable<Alert, 'id'>;
@@ -63,18 +73,21 @@ export class MoverDB extends Dexie {
   outbox!: EntityTable<OutboxItem, 'id'>;
   meta!: EntityTable<MetaRow, 'key'>;
 
-  constructor(name = DB_NAME, options?: ConstructorParameters<typeof Dexie>[1]) {
-    super(name, options);
-    this.version(1).stores({
-      incidents:
-        'id, lastUpdateDateTime, status, severity, createdDateTime, [status+lastUpdateDateTime], *categories, *serviceSources, *scopes, *assets, assignedTo',
-      alerts:
-        'id, incidentId, [incidentId+createdDateTime], lastActivityDateTime, createdDateTime, severity, status, scope, category, serviceSource',
-      activity: '++seq, [incidentId+seq], *alertIds, at, moveToken',
-      moves: 'token, at',
-      outbox: '++id, state, moveToken',
-      meta: 'key',
-    });
+  constructor(name = DB_NAME, options: MoverDBOptions = {}) {
+    const { onUpgradeElsewhere, ...dexieOptions } = options;
+    super(name, dexieOptions);
+    applyMigrations(this);
+    if (onUpgradeElsewhere) {
+      this.on('versionchange', (event) => {
+        // A deletion (newVersion null): Dexie's own handler closes and reopens on the next query.
+        if (!event.newVersion) return;
+        // Closed for good: code that knows only the old schema must not reopen and write with it.
+        this.close({ disableAutoOpen: true });
+        onUpgradeElsewhere();
+        // Stops Dexie's own handler, which would close again with reopening allowed.
+        return false;
+      });
+    }
   }
 }
 
