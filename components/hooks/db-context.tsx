@@ -1,6 +1,6 @@
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
-import { MoverDB } from '@/lib/store/db';
+import { DB_NAME, MoverDB } from '@/lib/store/db';
 
 let defaultDb: MoverDB | undefined;
 
@@ -10,6 +10,7 @@ export const DbContext = createContext<MoverDB | undefined>(undefined);
 export function useDb(): MoverDB {
   const db = useContext(DbContext);
   if (db) return db;
-  defaultDb ??= new MoverDB();
+  // A newer build upgrading the schema closes this page's connection: reload to read with the new code.
+  defaultDb ??= new MoverDB(DB_NAME, { onUpgradeElsewhere: () => location.reload() });
   return defaultDb;
 }
