@@ -9,18 +9,14 @@ import type { JSX, TargetedKeyboardEvent } from 'preact';
 import { useEffect, useId, useMemo, useRef, useState } from 'preact/hooks';
 import { ClientError, errorMessage, send } from '@/lib/messaging/client';
 import { MAX_COMMENT, type MoveResult, type MoveTarget } from '@/lib/messaging/protocol';
-import type { Alert } from '@/lib/model';
 import { canRead, canReadIncident } from '@/lib/model/permissions';
-import type { IncidentChoice, ResolvedTarget } from '@/lib/move/flyout-reader';
+import type { FlyoutAlert, IncidentChoice, ResolvedTarget } from '@/lib/move/flyout-reader';
 import { type MovePreview, type PreviewTarget, previewMove } from '@/lib/move/preview';
 import { redirectNote } from '@/lib/move/redirects';
-import type { MoverDB } from '@/lib/store/db';
-import { type CatalogRow, incidentCatalog } from '@/lib/store/incident-catalog';
 import { buildIncidentIndex, type IncidentIndex, type IncidentRow } from '@/lib/store/incident-search';
-import { useDb } from '../hooks/db-context';
 import { useProfile } from '../hooks/use-profile';
 import { humanize, plural, REASON_LABELS, REASON_ORDER } from '../labels/graph-words';
-import { useFlyoutReader, useReaderQuery } from './flyout-reader-context';
+import { useFlyoutReader, useIncidentChoices, useReaderQuery } from './flyout-reader-context';
 import { IncidentCombobox } from './IncidentCombobox';
 import { useMoveDraft } from './use-move-draft';
 import '../styles/move-flyout.css';
@@ -47,17 +43,9 @@ export type IncidentOption = IncidentRow & Pick<IncidentChoice, 'scopes'>;
 type Reason = (typeof REASON_ORDER)[number];
 
 type SelectedAlert =
-  | { kind: 'movable'; alert: Alert }
+  | { kind: 'movable'; alert: FlyoutAlert }
   | { kind: 'unknown'; id: string }
   | { kind: 'hidden'; id: string };
-
-/** The shared incident catalog's rows (undefined until first read), live; nothing when `enabled` is false. */
-function useIncidentCatalog(db: MoverDB, enabled: boolean): readonly CatalogRow[] | undefined {
-  const catalog = incidentCatalog(db);
-  const [rows, setRows] = useState(() => (enabled ? catalog.current() : undefined));
-  useEffect(() => (enabled ? catalog.subscribe(setRows) : undefined), [catalog, enabled]);
-  return rows;
-}
 
 const FOCUSABLE =
   'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), summary, [tabindex]:not([tabindex="-1"])';
@@ -116,7 +104,6 @@ function moveErrorMessage(e: unknown): string {
 
 export function MoveFlyout({ alertIds, onClose, onMoved }: MoveFlyoutProps) {
   const reader = useFlyoutReader();
-  const db = useDb();
   const { profile, loaded: profileLoaded } = useProfile();
   const uid = useId();
   const ids = useMemo(() => [...new Set(alertIds)], [alertIds.join('\n')]);
@@ -149,10 +136,8 @@ export function MoveFlyout({ alertIds, onClose, onMoved }: MoveFlyoutProps) {
     if (!Object.hasOwn(seenVersions.current, a.id)) seenVersions.current[a.id] = a.version;
 
   // --- Incidents to choose from, most recently updated first. Where the store is local, from the shared live
-  // catalog (read once per page, then kept up to date cheaply); in a framed page, asked of the background once.
-  const catalog = useIncidentCatalog(db, reader.live);
-  const asked = useReaderQuery(async (r) => (r.live ? undefined : r.incidents()), [], { poll: false });
-  const incidentRows: readonly IncidentOption[] | undefined = reader.live ? catalog : asked.data;
+  // catalog (read once per page, then kept up to date cheaply); in a framed page, asked of the background.
+  const incidentRows = useIncidentChoices();
   const previousIndex = useRef<IncidentIndex<IncidentOption> | undefined>(undefined);
   const index = useMemo(() => {
     if (!incidentRows || !profileLoaded) return undefined;

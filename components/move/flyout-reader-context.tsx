@@ -1,22 +1,14 @@
+/**
+ * The flyout's one source of data: a FlyoutReader from context. Extension pages get the store's reader (Dexie,
+ * live); the flyout framed in a web page provides the background's (remote-reader.ts).
+ */
 import { liveQuery } from 'dexie';
 import { createContext } from 'preact';
 import { useContext, useEffect, useMemo, useState } from 'preact/hooks';
-import { send } from '@/lib/messaging/client';
-import { dexieReader, type FlyoutReader } from '@/lib/move/flyout-reader';
+import { dexieReader, type FlyoutReader, type IncidentChoice } from '@/lib/move/flyout-reader';
 import { useDb } from '../hooks/db-context';
 import type { LiveState } from '../hooks/use-live-query';
-
-/** The framed flyout's reader: the same questions, answered by the background. */
-export const remoteReader: FlyoutReader = {
-  live: false,
-  selection: async (ids) =>
-    (await send({ type: 'flyout.read', query: { kind: 'selection', alertIds: [...ids] } })) as never,
-  target: async (id) =>
-    (await send({ type: 'flyout.read', query: { kind: 'target', incidentId: id } })) as never,
-  incidents: async () => (await send({ type: 'flyout.read', query: { kind: 'incidents' } })) as never,
-  alerts: async (ids) =>
-    (await send({ type: 'flyout.read', query: { kind: 'alerts', alertIds: [...ids] } })) as never,
-};
+import { askAgain } from './remote-reader';
 
 export const FlyoutReaderContext = createContext<FlyoutReader | undefined>(undefined);
 
@@ -30,13 +22,11 @@ export function useFlyoutReader(): FlyoutReader {
 const POLL_MS = 2_000;
 
 /**
- * Runs a read: as a Dexie liveQuery where the store is local; else asked again on focus and (with `poll`) every few
- * seconds — large answers such as the incident list pass `poll: false`.
+ * Runs a read: as a Dexie liveQuery where the store is local; else asked again on focus and every few seconds.
  */
 export function useReaderQuery<T>(
   query: (reader: FlyoutReader) => Promise<T>,
   deps: unknown[],
-  { poll = true }: { poll?: boolean } = {},
 ): LiveState<T> {
   const reader = useFlyoutReader();
   const [state, setState] = useState<LiveState<T>>({ status: 'loading', data: undefined, error: undefined });
@@ -48,19 +38,24 @@ export function useReaderQuery<T>(
       return () => sub.unsubscribe();
     }
     let stopped = false;
-    const run = () =>
+    const stop = askAgain(() => {
       query(reader).then(
         (d) => !stopped && ok(d),
         (e) => !stopped && fail(e),
       );
-    void run();
-    const timer = poll ? setInterval(run, POLL_MS) : undefined;
-    addEventListener('focus', run);
+    }, POLL_MS);
     return () => {
       stopped = true;
-      clearInterval(timer);
-      removeEventListener('focus', run);
+      stop();
     };
   }, [reader, ...deps]);
   return state;
+}
+
+/** The incidents to choose from (undefined until first read), kept current by the reader. */
+export function useIncidentChoices(): readonly IncidentChoice[] | undefined {
+  const list = useFlyoutReader().incidentList();
+  const [rows, setRows] = useState(() => list.current());
+  useEffect(() => list.subscribe(setRows), [list]);
+  return rows;
 }

@@ -5,14 +5,15 @@
  * posted to the page's own origin. After Save it shows the status with Undo for a few seconds, then closes.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { FlyoutReaderContext, remoteReader } from '@/components/move/flyout-reader-context';
+import { FlyoutReaderContext } from '@/components/move/flyout-reader-context';
 import { MoveFlyout } from '@/components/move/MoveFlyout';
 import { MoveStatus } from '@/components/move/MoveStatus';
+import { remoteReader } from '@/components/move/remote-reader';
 import { errorMessage, send } from '@/lib/messaging/client';
 import type { MoveResult } from '@/lib/messaging/protocol';
 
 /** Inside a web page the frame may not open IndexedDB (storage partitioning): it reads through the background. */
-const framed = window.parent !== window;
+const reader = window.parent !== window ? remoteReader() : undefined;
 
 import { FLYOUT_MESSAGE_SOURCE } from '@/lib/messaging/frame-messages';
 
@@ -121,7 +122,7 @@ export function FlyoutApp({ hash, parent }: { hash: string; parent?: Pick<Window
   }
   if (state.kind === 'moving') {
     return (
-      <FlyoutReaderContext.Provider value={framed ? remoteReader : undefined}>
+      <FlyoutReaderContext.Provider value={reader}>
         <MoveFlyout
           alertIds={state.alertIds}
           onClose={close}

@@ -4,8 +4,6 @@
  * errors as data: `{ ok: false, error: { code, message } }`.
  */
 import { z } from 'zod';
-import type { BackupInfo, RestoreCounts } from '../data/backup';
-import type { StoreWitness } from '../store/witness';
 import { alertId, CORRELATION_REASONS, incidentId } from '../model';
 import type { FlyoutReadAnswer } from './flyout-read';
 
@@ -40,12 +38,6 @@ export const sampleSize = z.object({
 export const pageRequest = z.discriminatedUnion('type', [
   z.object({ type: z.literal('store.loadSample'), size: sampleSize.optional() }),
   z.object({ type: z.literal('store.clear') }),
-  /** Compares the store with the witness kept outside IndexedDB (a lost store is noticed here). */
-  z.object({ type: z.literal('store.check') }),
-  /** The analyst chose to go on without the lost store's data. */
-  z.object({ type: z.literal('store.acknowledgeLoss') }),
-  z.object({ type: z.literal('backup.now') }),
-  z.object({ type: z.literal('backup.restore') }),
   z.object({ type: z.literal('move.run'), input: moveInput }),
   z.object({ type: z.literal('move.undo'), token: z.string().min(1).max(100) }),
   z.object({ type: z.literal('flyout.selection'), nonce: z.string().min(1).max(100) }),
@@ -96,10 +88,6 @@ export interface MoveResult {
 export interface ResponseMap {
   'store.loadSample': { incidents: number; alerts: number };
   'store.clear': { cleared: true };
-  'store.check': StoreWitness;
-  'store.acknowledgeLoss': { acknowledged: true };
-  'backup.now': BackupInfo;
-  'backup.restore': RestoreCounts;
   'move.run': MoveResult;
   'move.undo': MoveResult;
   'flyout.selection': { alertIds: string[]; origin: string };

@@ -6,15 +6,26 @@
 
 import type { Alert, Incident } from '../model';
 import type { MoverDB } from '../store/db';
+import { incidentCatalog } from '../store/incident-catalog';
 import { followRedirects, redirectProblem } from './redirects';
 
+/** What the flyout reads of an alert: what it lists, what the preview and the permission checks need. */
+export type FlyoutAlert = Pick<
+  Alert,
+  'id' | 'title' | 'incidentId' | 'severity' | 'scope' | 'category' | 'serviceSource' | 'evidence' | 'version'
+>;
+
+/** What the flyout reads of an incident. */
+export type FlyoutIncident = Pick<Incident, 'id' | 'displayName' | 'alertCount' | 'scopes'>;
+
 export interface Selection {
-  alerts: (Alert | undefined)[];
-  sources: Incident[];
+  /** In the order asked; undefined for an alert the store does not have. */
+  alerts: (FlyoutAlert | undefined)[];
+  sources: FlyoutIncident[];
 }
 
 export interface ResolvedTarget {
-  incident?: Incident;
+  incident?: FlyoutIncident;
   redirectedFrom?: string;
   /** Why alerts can't go there (a redirect that leads nowhere). */
   problem?: string;
@@ -31,13 +42,24 @@ export interface IncidentChoice {
   scopes: string[];
 }
 
+/** The incidents to choose from, kept current while someone listens. */
+export interface IncidentList {
+  /** The rows now (undefined until the first read finished). */
+  current(): readonly IncidentChoice[] | undefined;
+  /** Calls `listener` with the rows now (if read) and after every change; returns the unsubscribe. */
+  subscribe(listener: (rows: readonly IncidentChoice[]) => void): () => void;
+}
+
+/** Everything the flyout reads, and only through this: the questions of `flyout.read`, and the incident list. */
 export interface FlyoutReader {
   /** True when reads are Dexie liveQueries (the view updates by itself); false for answers from the background. */
   live: boolean;
   selection(ids: readonly string[]): Promise<Selection>;
   target(id: string): Promise<ResolvedTarget>;
   incidents(): Promise<IncidentChoice[]>;
-  alerts(ids: readonly string[]): Promise<(Alert | undefined)[]>;
+  alerts(ids: readonly string[]): Promise<(FlyoutAlert | undefined)[]>;
+  /** The same incidents as `incidents()`, kept current; the same object on every call. */
+  incidentList(): IncidentList;
 }
 
 export async function loadSelection(db: MoverDB, ids: readonly string[]): Promise<Selection> {
@@ -85,5 +107,7 @@ export function dexieReader(db: MoverDB): FlyoutReader {
     target: (id) => resolveTarget(db, id),
     incidents: () => incidentChoices(db),
     alerts: (ids) => db.alerts.bulkGet([...ids]),
+    // One catalog per database, shared by every flyout of the page: reopening the flyout is instant.
+    incidentList: () => incidentCatalog(db),
   };
 }
