@@ -1,16 +1,20 @@
 /**
  * Export of the whole store in the shape of Microsoft Graph `GET /security/incidents?$expand=alerts`
- * (so other tools read it), plus our activity log; `parseImport` + `writeImport` read it back identically.
+ * (so other tools read it), plus our activity log and our format version; `parseImport` + `writeImport` read it
+ * back identically.
  */
 
 import type { ActivityEntry, Alert } from '../model';
 import { toGraphIncident } from '../model/derive';
 import type { MoverDB } from '../store/db';
+import { EXPORT_FORMAT_KEY, EXPORT_FORMAT_VERSION } from './export-format';
 
 export const EXPORT_CONTEXT = 'https://graph.microsoft.com/v1.0/$metadata#security/incidents(alerts())';
 
 export interface ExportBody {
   '@odata.context': string;
+  /** Which version of our format this is (see export-format.ts). */
+  [EXPORT_FORMAT_KEY]: number;
   /** Incidents in Graph's shape, newest first, each with its alerts (oldest first). */
   value: Record<string, unknown>[];
   activity: ActivityEntry[];
@@ -42,6 +46,7 @@ export async function exportStore(db: MoverDB): Promise<ExportBody> {
   incidents.sort((a, b) => byCreated(b, a));
   return {
     '@odata.context': EXPORT_CONTEXT,
+    [EXPORT_FORMAT_KEY]: EXPORT_FORMAT_VERSION,
     value: incidents.map((incident) =>
       toGraphIncident(incident, (byIncident.get(incident.id) ?? []).sort(byCreated)),
     ),
@@ -68,7 +73,8 @@ export function exportToParts(body: ExportBody): string[] {
         ]
       : ['[]'];
   return [
-    `{\n  "@odata.context": ${JSON.stringify(body['@odata.context'])},\n  "value": `,
+    `{\n  "@odata.context": ${JSON.stringify(body['@odata.context'])},`,
+    `\n  ${JSON.stringify(EXPORT_FORMAT_KEY)}: ${JSON.stringify(body[EXPORT_FORMAT_KEY])},\n  "value": `,
     ...list(body.value),
     ',\n  "activity": ',
     ...list(body.activity),

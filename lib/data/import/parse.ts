@@ -1,7 +1,7 @@
 /**
  * Import of incidents with their alerts (DESIGN §2): the body of Graph
  * `GET /security/incidents?$expand=alerts` (one page, or several pages in one file), a bare list
- * of incidents, or our own export (which adds a top-level `activity` list).
+ * of incidents, or our own export (which adds a top-level `activity` list and its format version).
  * https://learn.microsoft.com/graph/api/security-list-incidents
  *
  * `parseImport` validates everything and reports every problem with its JSON path; nothing is
@@ -9,6 +9,7 @@
  */
 
 import { type ActivityEntry, activitySchema, type GraphIncident, incidentSchema } from '../../model';
+import { EXPORT_FORMAT_KEY, EXPORT_FORMAT_VERSION } from '../export-format';
 import { notJsonProblem } from './json-position';
 import {
   describeIssue,
@@ -36,6 +37,19 @@ const NOT_A_LIST =
   'The file is not a list of incidents. Expected the body of Microsoft Graph “GET /security/incidents?$expand=alerts” ({"value": [...]}), several such pages in a list, or a list of incidents';
 
 const hasValue = (v: unknown): v is Obj => isObject(v) && 'value' in v;
+
+/**
+ * Why a page of our export in a format this build does not read is refused; undefined when it can be read
+ * (our format version, or no version at all: a plain Graph body).
+ */
+function unreadableFormat(page: unknown): string | undefined {
+  if (!isObject(page) || !(EXPORT_FORMAT_KEY in page)) return undefined;
+  const found = page[EXPORT_FORMAT_KEY];
+  if (found === EXPORT_FORMAT_VERSION) return undefined;
+  if (typeof found === 'number' && Number.isInteger(found) && found > EXPORT_FORMAT_VERSION)
+    return `The file is an Incident Mover export in format version ${found}, but this version of the extension reads format version ${EXPORT_FORMAT_VERSION}: update the extension to import it.`;
+  return `The file says it is an Incident Mover export in format version ${typeof found === 'number' ? found : valueWords(found)}, which this version of the extension does not know: it reads format version ${EXPORT_FORMAT_VERSION}.`;
+}
 
 /** The id as the schema will read it (numbers become strings), or undefined if it is not one. */
 const idOf = (v: unknown): string | undefined =>
@@ -77,10 +91,18 @@ export function parseImport(text: string): ParseResult {
     endsWithNextLink = typeof page['@odata.nextLink'] === 'string';
   };
 
+  // A newer export may mean something else by the same fields: refuse it before reading any of them.
+  const unreadable = unreadableFormat(raw);
+  if (unreadable) {
+    problems.add([], unreadable);
+    return fail();
+  }
   if (Array.isArray(raw)) {
     if (raw.length && hasValue(raw[0])) {
       raw.forEach((page, i) => {
-        if (hasValue(page)) readPage(page, [i]);
+        const unreadablePage = unreadableFormat(page);
+        if (unreadablePage) problems.add([i], unreadablePage);
+        else if (hasValue(page)) readPage(page, [i]);
         else
           problems.add([i], `should be a page of incidents ({"value": [...]}), but is ${valueWords(page)}`);
       });
