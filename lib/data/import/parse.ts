@@ -1,5 +1,5 @@
 /**
- * Import of incidents with their alerts (DESIGN §2): the body of Graph
+ * Import of incidents with their alerts: the body of Microsoft Graph
  * `GET /security/incidents?$expand=alerts` (one page, or several pages in one file), a bare list
  * of incidents, or our own export (which adds a top-level `activity` list and its format version).
  * https://learn.microsoft.com/graph/api/security-list-incidents
