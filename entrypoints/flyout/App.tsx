@@ -1,8 +1,8 @@
 /**
  * The flyout page framed into web pages (DESIGN §5). It reads its nonce from the URL hash, asks the
  * background which alerts the page asked to move (`flyout.selection`), and shows the move flyout. The
- * page can't read or drive it: it is another origin; it only hears `close` (and a short `moved` summary)
- * posted to the page's own origin. After Save it shows the status with Undo for a few seconds, then closes.
+ * page can't read or drive it: it is another origin; it only hears `close`, posted to the page's own origin.
+ * After Save it shows the status with Undo for a few seconds, then closes.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { FlyoutReaderContext } from '@/components/move/flyout-reader-context';
@@ -10,27 +10,17 @@ import { MoveFlyout } from '@/components/move/MoveFlyout';
 import { MoveStatus } from '@/components/move/MoveStatus';
 import { remoteReader } from '@/components/move/remote-reader';
 import { errorMessage, send } from '@/lib/messaging/client';
+import { FLYOUT_MESSAGE_SOURCE } from '@/lib/messaging/frame-messages';
 import type { MoveResult } from '@/lib/messaging/protocol';
 
 /** Inside a web page the frame may not open IndexedDB (storage partitioning): it reads through the background. */
 const reader = window.parent !== window ? remoteReader() : undefined;
 
-import { FLYOUT_MESSAGE_SOURCE } from '@/lib/messaging/frame-messages';
-
-export { FLYOUT_MESSAGE_SOURCE };
 /** How long the status with Undo stays before the frame closes (paused while the analyst is on it). */
 export const STATUS_MS = 8_000;
 
-/** What the frame tells the page. No names: the page already knows its alert ids, nothing more. */
-export type FlyoutFrameMessage =
-  | { source: typeof FLYOUT_MESSAGE_SOURCE; type: 'close' }
-  | {
-      source: typeof FLYOUT_MESSAGE_SOURCE;
-      type: 'moved';
-      movedAlertIds: string[];
-      destinationIncidentId: string;
-      createdIncident: boolean;
-    };
+/** What the frame tells the page: only that it is done. The page learns nothing about the move. */
+export type FlyoutFrameMessage = { source: typeof FLYOUT_MESSAGE_SOURCE; type: 'close' };
 
 type State =
   | { kind: 'loading' }
@@ -127,13 +117,6 @@ export function FlyoutApp({ hash, parent }: { hash: string; parent?: Pick<Window
           alertIds={state.alertIds}
           onClose={close}
           onMoved={(result) => {
-            post({
-              source: FLYOUT_MESSAGE_SOURCE,
-              type: 'moved',
-              movedAlertIds: result.movedAlertIds,
-              destinationIncidentId: result.destinationIncidentId,
-              createdIncident: result.createdIncident,
-            });
             setDeadline(Date.now() + STATUS_MS);
             setState({ kind: 'moved', result });
           }}
