@@ -25,7 +25,6 @@ export default defineConfig({
     optional_host_permissions: ['https://*/*', 'http://*/*'],
     host_permissions: testBuild ? ['http://127.0.0.1/*', 'http://localhost/*'] : [],
     action: { default_title: 'Incident Mover' },
-    web_accessible_resources: [{ resources: ['flyout.html'], matches: ['<all_urls>'] }],
     ...(browser === 'firefox'
       ? { browser_specific_settings: { gecko: { id: 'incident-mover@example.org' } } }
       : {}),

@@ -30,6 +30,9 @@ export default defineBackground(() => {
     sync,
     sites,
     afterMove: sync.afterMove,
+    openWindow: async (url: string) => {
+      await browser.windows.create({ url, type: 'popup', width: 560, height: 820, focused: true });
+    },
     guard: safety.guard,
     backup: safety.backup,
   };

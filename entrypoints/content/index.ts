@@ -1,5 +1,6 @@
 import { browser } from 'wxt/browser';
 import type { SiteAdapter } from '@/lib/sites/adapters';
+import { readAdapters, readAnswer } from './answers';
 import { createPageController } from './page-controller';
 
 /**
@@ -18,19 +19,17 @@ export default defineContentScript({
       document,
       url: location.href,
       adapters: [],
-      extensionOrigin: browser.runtime.getURL('/').slice(0, -1),
       sendMessage: (message) => browser.runtime.sendMessage(message),
     });
     // The background validates the analyst's sites and answers with the ones for this URL.
     const refresh = async () => {
       const url = location.href;
       try {
-        const answer = (await browser.runtime.sendMessage({ type: 'page.adapters', url })) as {
-          ok?: boolean;
-          data?: { adapters?: unknown };
-        };
-        const adapters =
-          answer?.ok && Array.isArray(answer.data?.adapters) ? (answer.data.adapters as SiteAdapter[]) : [];
+        const answer = readAnswer(
+          await browser.runtime.sendMessage({ type: 'page.adapters', url }),
+          readAdapters,
+        );
+        const adapters = answer?.ok ? (answer.data as SiteAdapter[]) : [];
         if (ctx.isValid) {
           controller.setUrl(url);
           controller.setAdapters(adapters);

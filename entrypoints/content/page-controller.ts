@@ -6,55 +6,14 @@
 import type { ContentRequest } from '@/lib/messaging/protocol';
 import type { SiteAdapter } from '@/lib/sites/adapters';
 import { adaptersForUrl, findIdLink, isRowSelected, readAlertId, scanAlertRows } from '@/lib/sites/rows';
+import { readAnswer, readOpened } from './answers';
 import {
-  createFlyoutFrame,
   createRowButton,
   createSelectionOverlay,
-  type FlyoutFrame,
   isOwnElement,
   type RowButton,
   type SelectionOverlay,
 } from './ui';
-
-/** What the flyout page posts to its parent when it is done. */
-export { FLYOUT_MESSAGE_SOURCE as FLYOUT_SOURCE } from '@/lib/messaging/frame-messages';
-
-import { FLYOUT_MESSAGE_SOURCE as FLYOUT_SOURCE } from '@/lib/messaging/frame-messages';
-/** Whether a message from the flyout frame says it is done (`{ source, type: 'close' }`). */
-export function isFlyoutCloseMessage(data: unknown): boolean {
-  const m = data as { source?: unknown; type?: unknown } | null;
-  return typeof m === 'object' && m !== null && m.source === FLYOUT_SOURCE && m.type === 'close';
-}
-
-type OpenFlyoutAnswer = { ok: true; nonce: string; url: string } | { ok: false; message: string };
-
-/**
- * The background's answer to `page.openFlyout` (lib/protocol.ts envelope), checked by hand: a schema library
- * would double the content script's size.
- */
-export function readOpenFlyoutAnswer(answer: unknown): OpenFlyoutAnswer | undefined {
-  const isText = (v: unknown, min: number, max: number): v is string =>
-    typeof v === 'string' && v.length >= min && v.length <= max;
-  const a = answer as {
-    ok?: unknown;
-    data?: { nonce?: unknown; url?: unknown };
-    error?: { message?: unknown };
-  } | null;
-  if (typeof a !== 'object' || a === null) return undefined;
-  if (a.ok === true && typeof a.data === 'object' && a.data !== null) {
-    const { nonce, url } = a.data;
-    return isText(nonce, 1, 100) && isText(url, 1, 2_000) ? { ok: true, nonce, url } : undefined;
-  }
-  if (
-    a.ok === false &&
-    typeof a.error === 'object' &&
-    a.error !== null &&
-    isText(a.error.message, 0, 2_000)
-  ) {
-    return { ok: false, message: a.error.message };
-  }
-  return undefined;
-}
 
 /** The background answers at most this many ids per request (lib/protocol.ts `contentRequest`). */
 export const MAX_IDS_PER_FLYOUT = 1_000;
@@ -65,8 +24,6 @@ export interface PageControllerOptions {
   adapters: readonly SiteAdapter[];
   /** `browser.runtime.sendMessage`, answered with the protocol's `{ ok, data | error }` envelope. */
   sendMessage(message: ContentRequest): Promise<unknown>;
-  /** `chrome-extension://<id>`, no trailing slash: the only origin the flyout frame may be or talk from. */
-  extensionOrigin: string;
   /** How long row changes are collected before one scan (ms). */
   debounceMs?: number;
   log?: Pick<Console, 'warn'>;
@@ -109,7 +66,6 @@ export function createPageController(options: PageControllerOptions): PageContro
   let destroyed = false;
   let busy = false;
   let overlay: SelectionOverlay | undefined;
-  let flyout: { frame: FlyoutFrame; close(): void } | undefined;
   let observing = false;
 
   const observer = new MutationObserver((records) => {
@@ -258,6 +214,10 @@ export function createPageController(options: PageControllerOptions): PageContro
     ensureOverlay().showMessage(text);
   }
 
+  /**
+   * Asks the background to open the move window for these alerts. The ids are taken now, as the page shows them
+   * at the click, and the window is the extension's own: the page can neither draw over it nor read its address.
+   */
   async function openFlyout(alertIds: string[], opener: HTMLButtonElement) {
     if (busy || destroyed) return;
     busy = true;
@@ -272,60 +232,13 @@ export function createPageController(options: PageControllerOptions): PageContro
         return;
       }
       if (destroyed) return;
-      const response = readOpenFlyoutAnswer(answer);
-      if (!response) {
-        showMessage(answer === undefined ? GONE_MESSAGE : UNEXPECTED_MESSAGE);
-        return;
-      }
-      if (!response.ok) {
-        showMessage(response.message);
-        return;
-      }
-      const src = response.url;
-      if (!src.startsWith(`${options.extensionOrigin}/`)) {
-        showMessage(UNEXPECTED_MESSAGE);
-        return;
-      }
-      showFlyout(src, opener);
+      const response = readAnswer(answer, readOpened);
+      if (!response) showMessage(answer === undefined ? GONE_MESSAGE : UNEXPECTED_MESSAGE);
+      else if (!response.ok) showMessage(response.message);
     } finally {
       busy = false;
       opener.removeAttribute('aria-busy');
     }
-  }
-
-  function showFlyout(src: string, opener: HTMLButtonElement) {
-    flyout?.close();
-    const frame = createFlyoutFrame(doc, src);
-    const win = doc.defaultView;
-    const closing = new AbortController();
-    const close = () => {
-      closing.abort();
-      if (frame.dialog.open) frame.dialog.close();
-      frame.host.remove();
-      if (flyout?.frame === frame) flyout = undefined;
-      if (opener.isConnected) opener.focus();
-    };
-    win?.addEventListener(
-      'message',
-      (e: MessageEvent) => {
-        // Only the flyout we opened, from the extension's origin: the page can post anything it likes.
-        if (e.origin !== options.extensionOrigin || e.source !== frame.iframe.contentWindow) return;
-        if (isFlyoutCloseMessage(e.data)) close();
-      },
-      { signal: closing.signal },
-    );
-    frame.dialog.addEventListener('cancel', close, { signal: closing.signal });
-    frame.dialog.addEventListener(
-      'click',
-      (e) => {
-        if (e.target === frame.dialog) close(); // a click on the backdrop
-      },
-      { signal: closing.signal },
-    );
-    doc.documentElement.append(frame.host);
-    frame.dialog.showModal();
-    frame.iframe.focus();
-    flyout = { frame, close };
   }
 
   function refreshActive() {
@@ -361,7 +274,6 @@ export function createPageController(options: PageControllerOptions): PageContro
       timer = undefined;
       for (const entry of handled.values()) entry.ui.host.remove();
       handled.clear();
-      flyout?.close();
       overlay?.host.remove();
       overlay = undefined;
     },

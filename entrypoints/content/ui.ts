@@ -1,16 +1,16 @@
 /**
- * The content script's DOM: one shadow root per anchor (a row's button, the floating selection button, the
- * flyout frame), styles inside it, events stopped at its host so the page's own handlers never see them.
- * Plain DOM with `textContent`: nothing from the page is ever parsed as HTML.
+ * The content script's DOM: one CLOSED shadow root per anchor (a row's button, the floating selection button),
+ * styles inside it, events stopped at its host so the page's own handlers never see them. Plain DOM with
+ * `textContent`: nothing from the page is ever parsed as HTML.
  *
- * Shadow roots are open so that end-to-end tests (Playwright does not pierce closed roots) and assistive tech
- * tooling can reach the buttons; a page script that reaches in can only send untrusted events, which the
- * controller ignores, and every move is confirmed in the extension's own page anyway.
+ * Closed, because the page is third-party code: with an open root a page script can focus our button, so that
+ * a trusted Enter the analyst meant for the page's own search box opens the move window. The roots are known
+ * only to this script (and its tests, through `shadowRootOf`); assistive technology still reaches the buttons.
+ * The move itself is confirmed in an extension window the page can't draw over.
  */
 
 export const ROW_BUTTON_TAG = 'incident-mover-row-button';
 export const OVERLAY_TAG = 'incident-mover-selection';
-export const FLYOUT_TAG = 'incident-mover-flyout';
 export const OWN_TAG_PREFIX = 'incident-mover-';
 
 export const ROW_BUTTON_NAME = 'Move alert to another incident';
@@ -65,14 +65,6 @@ const OVERLAY_CSS = `
 .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 `;
 
-const FLYOUT_CSS = `
-:host { all: initial; }
-dialog { box-sizing: border-box; margin: 0 0 0 auto; padding: 0; border: 0; width: min(520px, 100vw); max-width: 100vw;
-  height: 100vh; max-height: 100vh; background: #fff; box-shadow: -4px 0 24px rgb(0 0 0 / .3); }
-dialog::backdrop { background: rgb(0 0 0 / .35); }
-iframe { display: block; width: 100%; height: 100%; border: 0; }
-`;
-
 export function isOwnElement(node: Node): boolean {
   return node.nodeType === 1 && (node as Element).localName.startsWith(OWN_TAG_PREFIX);
 }
@@ -82,9 +74,30 @@ interface ShadowHost {
   root: ShadowRoot;
 }
 
+const roots = new WeakMap<Element, ShadowRoot>();
+
+/** The closed root behind one of our hosts: for this script and its tests; the page gets `null`. */
+export function shadowRootOf(host: Element): ShadowRoot | undefined {
+  return roots.get(host);
+}
+
+/**
+ * Calls `onActivate` only for the analyst's own activation of `button`: a trusted event (a page script's
+ * `click()` or `dispatchEvent` is not) that started on the button itself, not one retargeted from elsewhere.
+ */
+function onOwnActivation(button: HTMLButtonElement, onActivate: (e: MouseEvent) => void) {
+  button.addEventListener('click', (e) => {
+    if (e.isTrusted === false) return;
+    const origin = e.composedPath()[0];
+    if (!(origin instanceof Node) || !button.contains(origin)) return;
+    onActivate(e);
+  });
+}
+
 function createShadowHost(doc: Document, tag: string, css: string): ShadowHost {
   const host = doc.createElement(tag);
-  const root = host.attachShadow({ mode: 'open' });
+  const root = host.attachShadow({ mode: 'closed' });
+  roots.set(host, root);
   const style = doc.createElement('style');
   style.textContent = css;
   root.append(style);
@@ -109,7 +122,7 @@ export function createRowButton(doc: Document, onActivate: (e: MouseEvent) => vo
   const label = doc.createElement('span');
   label.textContent = 'Move';
   button.append(icon, label);
-  button.addEventListener('click', onActivate);
+  onOwnActivation(button, onActivate);
   root.append(button);
   return { host, button };
 }
@@ -147,7 +160,7 @@ export function createSelectionOverlay(doc: Document, onActivate: (e: MouseEvent
   description.id = 'incident-mover-count';
   description.className = 'sr-only';
   button.append(label, count);
-  button.addEventListener('click', onActivate);
+  onOwnActivation(button, onActivate);
 
   stack.append(message, button, description);
   root.append(stack);
@@ -174,23 +187,4 @@ export function createSelectionOverlay(doc: Document, onActivate: (e: MouseEvent
       message.replaceChildren();
     },
   };
-}
-
-export interface FlyoutFrame {
-  host: HTMLElement;
-  dialog: HTMLDialogElement;
-  iframe: HTMLIFrameElement;
-}
-
-/** A modal dialog (top layer, page made inert) holding the extension's flyout page in an iframe. */
-export function createFlyoutFrame(doc: Document, url: string): FlyoutFrame {
-  const { host, root } = createShadowHost(doc, FLYOUT_TAG, FLYOUT_CSS);
-  const dialog = doc.createElement('dialog');
-  dialog.setAttribute('aria-label', 'Incident Mover');
-  const iframe = doc.createElement('iframe');
-  iframe.title = 'Incident Mover: move alerts to another incident';
-  iframe.src = url;
-  dialog.append(iframe);
-  root.append(dialog);
-  return { host, dialog, iframe };
 }

@@ -4,7 +4,10 @@
  * errors as data: `{ ok: false, error: { code, message } }`.
  */
 import { z } from 'zod';
+import type { BackupInfo, RestoreCounts } from '../data/backup';
 import { alertId, CORRELATION_REASONS, incidentId } from '../model';
+import { ERROR_CODES, type ErrorCode, MoverError } from '../model/errors';
+import type { StoreWitness } from '../store/witness';
 import type { FlyoutReadAnswer } from './flyout-read';
 
 export const MAX_COMMENT = 30_000;
@@ -38,6 +41,12 @@ export const sampleSize = z.object({
 export const pageRequest = z.discriminatedUnion('type', [
   z.object({ type: z.literal('store.loadSample'), size: sampleSize.optional() }),
   z.object({ type: z.literal('store.clear') }),
+  /** Compares the store with the witness kept outside IndexedDB (a lost store is noticed here). */
+  z.object({ type: z.literal('store.check') }),
+  /** The analyst chose to go on without the lost store's data. */
+  z.object({ type: z.literal('store.acknowledgeLoss') }),
+  z.object({ type: z.literal('backup.now') }),
+  z.object({ type: z.literal('backup.restore') }),
   z.object({ type: z.literal('move.run'), input: moveInput }),
   z.object({ type: z.literal('move.undo'), token: z.string().min(1).max(100) }),
   z.object({ type: z.literal('flyout.selection'), nonce: z.string().min(1).max(100) }),
@@ -88,6 +97,10 @@ export interface MoveResult {
 export interface ResponseMap {
   'store.loadSample': { incidents: number; alerts: number };
   'store.clear': { cleared: true };
+  'store.check': StoreWitness;
+  'store.acknowledgeLoss': { acknowledged: true };
+  'backup.now': BackupInfo;
+  'backup.restore': RestoreCounts;
   'move.run': MoveResult;
   'move.undo': MoveResult;
   'flyout.selection': { alertIds: string[]; origin: string };
@@ -98,21 +111,10 @@ export interface ResponseMap {
   'sync.signIn': { signedIn: true };
   'sync.signOut': { signedIn: false };
   'page.adapters': { adapters: unknown[] };
-  'page.openFlyout': { nonce: string; url: string };
+  'page.openFlyout': { opened: true };
 }
 
-export const ERROR_CODES = [
-  'bad-request',
-  'forbidden-sender',
-  'not-found',
-  'permission',
-  'conflict',
-  'validation',
-  'redirected',
-  'sync',
-  'internal',
-] as const;
-export type ErrorCode = (typeof ERROR_CODES)[number];
+export { ERROR_CODES, type ErrorCode, MoverError };
 
 export type Response<T extends RequestType> =
   | { ok: true; data: ResponseMap[T] }
@@ -129,18 +131,6 @@ export const responseEnvelope = z.union([
     }),
   }),
 ]);
-
-/** An error with a code and a sentence for the user; thrown by lib code, sent as data across contexts. */
-export class MoverError extends Error {
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-    readonly details?: string[],
-  ) {
-    super(message);
-    this.name = 'MoverError';
-  }
-}
 
 /**
  * Port protocol for long writes with progress: imports (files can be large: sent in chunks, written in one

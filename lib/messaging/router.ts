@@ -58,6 +58,8 @@ export interface RouterDeps {
     signOut(): Promise<void>;
   };
   afterMove?(result: ResponseMap['move.run']): void;
+  /** Opens an extension page in a window of its own (the move window for a page's alerts). */
+  openWindow?(url: string): Promise<void>;
   /** The witness of what the store holds (lib/store/guard.ts); it also clears the store. In memory if not given. */
   guard?: StoreGuard;
   backup?: Pick<BackupService, 'now' | 'restore'>;
@@ -112,7 +114,7 @@ function fieldPath(path: readonly PropertyKey[]): string {
  */
 export function parseRequest(
   message: unknown,
-): { ok: true; request: Request } | { ok: false; response: Response<never> } {
+): { ok: true; request: Request } | { ok: false; response: Extract<Response<never>, { ok: false }> } {
   const type = (message as { type?: unknown } | null)?.type;
   const refuse = (details: string[]) => ({
     ok: false as const,
@@ -254,6 +256,8 @@ export function createRouter(deps: RouterDeps) {
         return { adapters: await deps.sites.adaptersFor(req.url) };
       }
       case 'page.openFlyout': {
+        // The ids the page showed at the click, handed to an extension window through session storage: the
+        // window's address never reaches the page, and the page can't draw over the window.
         const nonce = deps.newToken();
         let origin = '';
         try {
@@ -263,7 +267,10 @@ export function createRouter(deps: RouterDeps) {
         }
         const expires = Date.parse(deps.now()) + FLYOUT_NONCE_MS;
         await deps.session.set(`flyout:${nonce}`, { alertIds: req.alertIds, origin, expires });
-        return { nonce, url: `${deps.extensionOrigin}flyout.html#${nonce}` };
+        if (!deps.openWindow)
+          throw new MoverError('internal', 'The move window is not available in this build.');
+        await deps.openWindow(`${deps.extensionOrigin}flyout.html#${nonce}`);
+        return { opened: true };
       }
     }
   }

@@ -123,18 +123,26 @@ describe('background messages', () => {
     expect(await db.incidents.count()).toBe(before);
   });
 
-  it('hands a page selection to the extension flyout only through a one-off nonce', async () => {
+  it('opens the move window for a page selection, handed over only through a one-off nonce the page never sees', async () => {
+    const windows = vi.spyOn(fakeBrowser.windows, 'create').mockResolvedValue({} as never);
     const opened = await sendAs(contentSender, { type: 'page.openFlyout', alertIds: ['da1', 'da2'] });
-    expect(opened.ok).toBe(true);
-    expect(opened.data.url).toBe(`${EXT}flyout.html#${opened.data.nonce}`);
-    const sel = await sendAs(pageSender, { type: 'flyout.selection', nonce: opened.data.nonce });
+    expect(opened).toEqual({ ok: true, data: { opened: true } });
+    expect(windows).toHaveBeenCalledOnce();
+    const { url, type } = windows.mock.calls[0]![0]!;
+    expect(type).toBe('popup');
+    const nonce = String(url).split('#')[1]!;
+    expect(url).toBe(`${EXT}flyout.html#${nonce}`);
+    expect(nonce).toMatch(/^[0-9a-f-]{36}$/);
+    const sel = await sendAs(pageSender, { type: 'flyout.selection', nonce });
     expect(sel.data).toEqual({ alertIds: ['da1', 'da2'], origin: 'https://portal.example.com' });
-    const again = await sendAs(pageSender, { type: 'flyout.selection', nonce: opened.data.nonce });
+    const again = await sendAs(pageSender, { type: 'flyout.selection', nonce });
     expect(again).toMatchObject({ ok: false, error: { code: 'not-found' } });
     const bad = await sendAs(pageSender, { type: 'flyout.selection', nonce: 'guessed' });
     expect(bad).toMatchObject({ ok: false, error: { code: 'not-found' } });
-    const second = await sendAs(contentSender, { type: 'page.openFlyout', alertIds: ['da3'] });
-    const fromPage = await sendAs(contentSender, { type: 'flyout.selection', nonce: second.data.nonce });
+    await sendAs(contentSender, { type: 'page.openFlyout', alertIds: ['da3'] });
+    const secondNonce = String(windows.mock.calls[1]![0]!.url).split('#')[1]!;
+    const fromPage = await sendAs(contentSender, { type: 'flyout.selection', nonce: secondNonce });
     expect(fromPage).toMatchObject({ ok: false, error: { code: 'forbidden-sender' } });
+    windows.mockRestore();
   });
 });

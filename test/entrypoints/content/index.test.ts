@@ -3,6 +3,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { ContentScriptContext } from 'wxt/utils/content-script-context';
 import content from '@/entrypoints/content';
+import { shadowRootOf } from '@/entrypoints/content/ui';
 import { MICROFORMAT_ADAPTER, type SiteAdapter } from '@/lib/sites/adapters';
 
 // The real content script entrypoint: adapters from the background, messaging through fakeBrowser, WXT's context.
@@ -60,7 +61,7 @@ it("asks the background for this page's adapters, asks again when the page comes
   await settle();
   expect(buttons()).toHaveLength(2);
   received.length = 0;
-  buttons()[0]!.shadowRoot!.querySelector('button')!.click();
+  shadowRootOf(buttons()[0]!)!.querySelector('button')!.click();
   await settle();
   expect(received).toEqual([{ type: 'page.openFlyout', alertIds: ['a_1'] }]);
 });

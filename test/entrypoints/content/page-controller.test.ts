@@ -1,13 +1,12 @@
 // @vitest-environment happy-dom
-import nodeConsole from 'node:console';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createPageController, type PageController } from '@/entrypoints/content/page-controller';
+import { shadowRootOf } from '@/entrypoints/content/ui';
 import type { ContentRequest } from '@/lib/messaging/protocol';
 import { effectiveAdapters, MICROFORMAT_ADAPTER, type SiteAdapter } from '@/lib/sites/adapters';
 
-const EXT = 'chrome-extension://abcdefghijklmnopabcdefghijklmnop';
 const PAGE_URL = 'http://127.0.0.1:4173/plain-table.html';
 
 /** Puts a fixture page's body into the test document (its scripts do not run: rows are the static ones). */
@@ -28,10 +27,11 @@ function rowHosts(): HTMLElement[] {
   return Array.from(document.querySelectorAll<HTMLElement>('incident-mover-row-button'));
 }
 function rowButtons(): HTMLButtonElement[] {
-  return rowHosts().map((h) => h.shadowRoot!.querySelector('button')!);
+  return rowHosts().map((h) => shadowRootOf(h)!.querySelector('button')!);
 }
 function overlayRoot(): ShadowRoot | undefined {
-  return document.querySelector('incident-mover-selection')?.shadowRoot ?? undefined;
+  const host = document.querySelector('incident-mover-selection');
+  return host ? shadowRootOf(host) : undefined;
 }
 function selectionButton(): HTMLButtonElement | undefined {
   const button = overlayRoot()?.querySelector<HTMLButtonElement>('button.move');
@@ -40,49 +40,32 @@ function selectionButton(): HTMLButtonElement | undefined {
 function alertText(): string {
   return overlayRoot()?.querySelector('[role="alert"] span')?.textContent ?? '';
 }
-function flyout(): { dialog: HTMLDialogElement; iframe: HTMLIFrameElement } | undefined {
-  const root = document.querySelector('incident-mover-flyout')?.shadowRoot;
-  const dialog = root?.querySelector('dialog');
-  return dialog ? { dialog, iframe: dialog.querySelector('iframe')! } : undefined;
-}
 function tick(box: Element | null | undefined, checked = true) {
   (box as HTMLInputElement).checked = checked;
   box!.dispatchEvent(new Event('change', { bubbles: true }));
 }
 
 let controller: PageController | undefined;
-beforeEach(() => {
-  // happy-dom does not load iframes and says so on Node's own console; the frame's src is what these tests check.
-  const error = nodeConsole.error.bind(nodeConsole);
-  vi.spyOn(nodeConsole, 'error').mockImplementation((...args: unknown[]) => {
-    if (!String(args[0]).includes('Iframe page loading is disabled')) error(...args);
-  });
-});
 afterEach(() => {
   controller?.destroy();
   controller = undefined;
   document.body.replaceChildren();
-  document.documentElement
-    .querySelectorAll('incident-mover-selection, incident-mover-flyout')
-    .forEach((e) => {
-      e.remove();
-    });
+  document.documentElement.querySelectorAll('incident-mover-selection').forEach((e) => {
+    e.remove();
+  });
   vi.restoreAllMocks();
 });
 
 function start(
   options: { url?: string; adapters?: SiteAdapter[]; answer?: (m: ContentRequest) => Promise<unknown> } = {},
 ) {
-  const sendMessage = vi.fn(
-    options.answer ?? (async () => ({ ok: true, data: { nonce: 'n1', url: `${EXT}/flyout.html#n1` } })),
-  );
+  const sendMessage = vi.fn(options.answer ?? (async () => ({ ok: true, data: { opened: true } })));
   const log = { warn: vi.fn() };
   controller = createPageController({
     document,
     url: options.url ?? PAGE_URL,
     adapters: options.adapters ?? effectiveAdapters([]),
     sendMessage,
-    extensionOrigin: EXT,
     debounceMs: 5,
     log,
   });
@@ -132,7 +115,7 @@ describe('row buttons', () => {
     expect(rowHosts()).toHaveLength(2);
   });
 
-  it('asks the background for the flyout with the row’s alert and shows it in an extension frame, without the page seeing the click', async () => {
+  it('asks the background to open the move window with the row’s alert, without the page seeing the click', async () => {
     loadFixture('plain-table.html');
     const pageRowClicks = vi.fn();
     const pageMouseDowns = vi.fn();
@@ -149,9 +132,21 @@ describe('row buttons', () => {
     });
     expect(pageRowClicks).not.toHaveBeenCalled();
     expect(pageMouseDowns).not.toHaveBeenCalled();
-    const frame = flyout();
-    expect(frame?.dialog.open).toBe(true);
-    expect(frame?.iframe.getAttribute('src')).toBe(`${EXT}/flyout.html#n1`);
+    // Nothing is drawn into the page: the move is confirmed in the extension's own window.
+    expect(document.querySelector('iframe, dialog')).toBeNull();
+    expect(alertText()).toBe('');
+  });
+
+  it('keeps its buttons out of the page’s reach: closed shadow roots, and only clicks that start on the button count', async () => {
+    loadFixture('plain-table.html');
+    const { sendMessage } = start();
+    const host = rowHosts()[0]!;
+    expect(host.shadowRoot).toBeNull();
+    expect(host.tabIndex).toBe(-1);
+    // A click dispatched on the host (where a page can reach) never reaches the button's handler.
+    host.click();
+    await settle();
+    expect(sendMessage).not.toHaveBeenCalled();
   });
 
   it('sends the id the row shows now, when the page reused the row for another alert', async () => {
@@ -171,7 +166,6 @@ describe('row buttons', () => {
     rowButtons()[0]!.dispatchEvent(forged);
     await settle();
     expect(sendMessage).not.toHaveBeenCalled();
-    expect(flyout()).toBeUndefined();
   });
 
   it('puts the button right after the alert link when the id comes from a link', () => {
@@ -289,46 +283,7 @@ describe('selection on the page', () => {
   });
 });
 
-describe('the flyout frame', () => {
-  async function openOne() {
-    loadFixture('plain-table.html');
-    start();
-    const opener = rowButtons()[0]!;
-    opener.click();
-    await settle();
-    return { opener, frame: flyout()! };
-  }
-
-  it('closes only on the close message from its own frame and the extension origin, then gives focus back', async () => {
-    const { opener, frame } = await openOne();
-    // happy-dom loads no iframe: give the frame a window of its own to post from.
-    const frameWindow = new EventTarget() as unknown as Window;
-    Object.defineProperty(frame.iframe, 'contentWindow', { value: frameWindow });
-    const close = { source: 'incident-mover-flyout', type: 'close' };
-    const post = (data: unknown, origin: string, source: Window) =>
-      window.dispatchEvent(new MessageEvent('message', { data, origin, source }));
-    post(close, 'http://127.0.0.1:4173', window); // the page itself
-    post(close, EXT, window); // the right origin claimed by another window
-    post(close, 'http://127.0.0.1:4173', frameWindow); // the frame navigated away from the extension
-    post({ ...close, type: 'move' }, EXT, frameWindow); // not a close message
-    expect(flyout()?.dialog.open).toBe(true);
-    post(close, EXT, frameWindow);
-    expect(flyout()).toBeUndefined();
-    expect(
-      opener.getRootNode() instanceof ShadowRoot && (opener.getRootNode() as ShadowRoot).activeElement,
-    ).toBe(opener);
-  });
-
-  it('closes with Escape (the dialog’s cancel) and on a click on the backdrop', async () => {
-    const { frame } = await openOne();
-    frame.dialog.dispatchEvent(new Event('cancel'));
-    expect(flyout()).toBeUndefined();
-    rowButtons()[1]!.click();
-    await settle();
-    flyout()!.dialog.click();
-    expect(flyout()).toBeUndefined();
-  });
-
+describe('the move window', () => {
   it('shows the background’s error where the analyst acted, and opens nothing', async () => {
     loadFixture('plain-table.html');
     start({
@@ -340,7 +295,6 @@ describe('the flyout frame', () => {
     rowButtons()[0]!.click();
     await settle();
     expect(alertText()).toBe('These alerts are not in the store.');
-    expect(flyout()).toBeUndefined();
   });
 
   it('tells the analyst to reload the page when the extension is gone', async () => {
@@ -355,14 +309,11 @@ describe('the flyout frame', () => {
     expect(alertText()).toMatch(/Reload this page/);
   });
 
-  it('never frames a page that is not the extension’s', async () => {
+  it('says so when the background answers with something unexpected', async () => {
     loadFixture('plain-table.html');
-    start({
-      answer: async () => ({ ok: true, data: { nonce: 'n', url: 'https://evil.test/flyout.html#n' } }),
-    });
+    start({ answer: async () => ({ ok: true, data: { url: 'https://evil.test/flyout.html#n' } }) });
     rowButtons()[0]!.click();
     await settle();
-    expect(flyout()).toBeUndefined();
     expect(alertText()).toMatch(/unexpected/);
   });
 });
@@ -406,15 +357,11 @@ describe('lifecycle', () => {
     });
     expect(created).toHaveBeenCalledOnce();
     tick(document.querySelector('tbody input'));
-    rowButtons()[0]!.click();
     await settle();
-    expect(flyout()).toBeDefined();
     expect(selectionButton()).toBeDefined();
 
     controller!.destroy();
-    expect(
-      document.querySelectorAll('incident-mover-row-button, incident-mover-selection, incident-mover-flyout'),
-    ).toHaveLength(0);
+    expect(document.querySelectorAll('incident-mover-row-button, incident-mover-selection')).toHaveLength(0);
     document.querySelector('tbody')!.append(document.createElement('tr'));
     document.querySelector('tbody tr:last-child')!.setAttribute('data-alert-id', 'after_1');
     await settle();
