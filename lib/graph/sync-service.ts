@@ -5,8 +5,8 @@
  * parts (fetch, the token store, the sign-in window, alarms) come in as arguments.
  */
 
-import { type MoveResult, MoverError } from '../messaging/protocol';
 import { SYSTEM_ACTOR } from '../model';
+import { MoverError } from '../model/errors';
 import type { ConnectorSettings } from '../settings/connector';
 import type { MoverDB } from '../store/db';
 import { type AuthDeps, createAuth, type TokenStore } from './auth';
@@ -224,7 +224,7 @@ export function createSyncService(deps: SyncServiceDeps) {
      * RouterDeps.afterMove: queue the move for Graph when connected, and start sending it. Resolves
      * once it is queued (never rejects; the router does not wait for it).
      */
-    afterMove(result: MoveResult): Promise<void> {
+    afterMove(result: { undoToken: string }): Promise<void> {
       return (async () => {
         if (!(await connected())) return;
         await reserveProvisionalIds(db);

@@ -111,7 +111,7 @@ export interface ResponseMap {
   'sync.signIn': { signedIn: true };
   'sync.signOut': { signedIn: false };
   'page.adapters': { adapters: unknown[] };
-  'page.openFlyout': { opened: true };
+  'page.openFlyout': { nonce: string; url: string };
 }
 
 export { ERROR_CODES, type ErrorCode, MoverError };
