@@ -111,7 +111,7 @@ export interface ResponseMap {
   'sync.signIn': { signedIn: true };
   'sync.signOut': { signedIn: false };
   'page.adapters': { adapters: unknown[] };
-  'page.openFlyout': { nonce: string; url: string };
+  'page.openFlyout': { opened: true };
 }
 
 export { ERROR_CODES, type ErrorCode, MoverError };
