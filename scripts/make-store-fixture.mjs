@@ -3,12 +3,14 @@
  * records as IndexedDB holds them, and the schema itself, so test/lib/store/migrations.test.ts can rebuild
  * that database long after the code has moved on and open it with the current MoverDB.
  *
- * Run it once per released schema version, right after the release (`node scripts/make-store-fixture.mjs`),
- * and commit the file. Never regenerate an older version's fixture: it stands for browsers that still hold
- * that version. The data is the sample tenant (12 incidents, 40 alerts) after what an analyst does: moves
- * with reasons, a move into a new incident and its undo, then the Graph connector signing in, one move sent
- * (its new incident renamed to the id Graph gave it) and one still waiting in the outbox. Every input is
- * fixed, so the output is the same on every run.
+ * Run it once per schema version, when the version is added (`node scripts/make-store-fixture.mjs`), and
+ * commit the file. It will not overwrite one: once the version is released, its fixture stands for browsers
+ * that still hold it and never changes.
+ *
+ * The data is the sample tenant (12 incidents, 40 alerts) after what an analyst does: moves with reasons, a
+ * move into a new incident and its undo, then the Graph connector signing in, one move sent (its new incident
+ * renamed to the id Graph gave it) and one still waiting in the outbox. Every input is fixed, so the output
+ * is the same on every run.
  */
 import 'fake-indexeddb/auto';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
@@ -44,7 +46,7 @@ const { version, stores } = schemaOf();
 const existing = await readdir(outDir).catch(() => []);
 if (existing.includes(`v${version}.json`)) {
   console.error(
-    `test/fixtures/store/v${version}.json exists: the fixture of a released version is never regenerated.`,
+    `test/fixtures/store/v${version}.json exists: a released version's fixture never changes (delete it first only if version ${version} is unreleased).`,
   );
   process.exit(1);
 }

@@ -11,9 +11,9 @@
  *    multi-entry `*categories`, `*serviceSources`, `*scopes`, `*assets`…), or lib/model/derive.ts changes
  *    how one is computed, the upgrade calls `recomputeIncidentSummaries(tx)`, so stored incidents agree
  *    with what a move would write.
- * 4. Once version N is released, store its fixture (`node scripts/make-store-fixture.mjs`, which writes
- *    test/fixtures/store/vN.json); test/lib/store/migrations.test.ts then opens every stored version with
- *    the current code. Never regenerate the fixture of an older version.
+ * 4. Store its fixture: `node scripts/make-store-fixture.mjs` writes test/fixtures/store/vN.json, and
+ *    test/lib/store/migrations.test.ts (which wants one per version) opens every stored version with the
+ *    current code. Once version N is released its fixture never changes again.
  */
 import type Dexie from 'dexie';
 import type { Transaction } from 'dexie';
