@@ -4,7 +4,7 @@
  * be restored. Two slots: a new backup is written into the slot not in use and only then becomes the latest,
  * so a crash while writing never leaves no backup. Files are injected, so this is tested without a browser.
  */
-import { MoverError } from '../messaging/protocol';
+import { MoverError } from '../model/errors';
 import type { MoverDB } from '../store/db';
 import { STORE_ID_KEY } from '../store/lifecycle';
 import type { StoreWitness } from '../store/witness';

@@ -10,26 +10,9 @@ import { ERROR_CODES, type ErrorCode, MoverError } from '../model/errors';
 import type { StoreWitness } from '../store/witness';
 import type { FlyoutReadAnswer } from './flyout-read';
 
-export const MAX_COMMENT = 30_000;
-const MAX_IDS = 200_000;
+export { MAX_COMMENT, type MoveInput, type MoveTarget, moveInput, moveTarget } from '../move/input';
 
-export const moveTarget = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('existing'), incidentId }),
-  z.object({ kind: z.literal('new') }),
-]);
-export type MoveTarget = z.infer<typeof moveTarget>;
-
-export const moveInput = z.object({
-  alertIds: z.array(alertId).min(1, 'Select at least one alert.').max(MAX_IDS),
-  target: moveTarget,
-  comment: z
-    .string()
-    .max(MAX_COMMENT, `The comment is longer than ${MAX_COMMENT.toLocaleString('en')} characters.`),
-  reasons: z.array(z.enum(CORRELATION_REASONS)).max(CORRELATION_REASONS.length).default([]),
-  /** Alert versions the user saw: a change made meanwhile elsewhere wins and this move is refused. */
-  expectedVersions: z.record(z.string(), z.number().int().positive()).optional(),
-});
-export type MoveInput = z.input<typeof moveInput>;
+import { MAX_IDS, moveInput } from '../move/input';
 
 export const sampleSize = z.object({
   incidents: z.number().int().min(1).max(100_000).optional(),
@@ -49,6 +32,8 @@ export const pageRequest = z.discriminatedUnion('type', [
   z.object({ type: z.literal('backup.restore') }),
   z.object({ type: z.literal('move.run'), input: moveInput }),
   z.object({ type: z.literal('move.undo'), token: z.string().min(1).max(100) }),
+  /** Whether the move with this token was saved, and its result: asked when an answer was lost. */
+  z.object({ type: z.literal('move.status'), token: z.string().min(1).max(100) }),
   z.object({ type: z.literal('flyout.selection'), nonce: z.string().min(1).max(100) }),
   /** The framed flyout's reads (IndexedDB is denied to an extension frame inside a web page). */
   z.object({
@@ -82,16 +67,9 @@ export const CONTENT_REQUEST_TYPES: ReadonlySet<string> = new Set(
   contentRequest.options.map((o) => o.shape.type.value),
 );
 
-export interface MoveResult {
-  destinationIncidentId: string;
-  destinationName: string;
-  createdIncident: boolean;
-  movedAlertIds: string[];
-  skippedAlertIds: string[];
-  emptiedIncidentIds: string[];
-  redirectedFrom?: string;
-  undoToken: string;
-}
+export type { MoveResult } from '../model/move-result';
+
+import type { MoveResult } from '../model/move-result';
 
 /** What each request answers with. */
 export interface ResponseMap {
@@ -103,6 +81,7 @@ export interface ResponseMap {
   'backup.restore': RestoreCounts;
   'move.run': MoveResult;
   'move.undo': MoveResult;
+  'move.status': { committed: false } | { committed: true; result: MoveResult };
   'flyout.selection': { alertIds: string[]; origin: string };
   /** Per query kind, one schema each (flyout-read.ts): the framed flyout checks the answer with its kind's. */
   'flyout.read': FlyoutReadAnswer;

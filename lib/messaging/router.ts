@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import type { BackupService } from '../data/backup';
 import { loadSample } from '../data/sample';
 import type { Profile } from '../model';
-import { moveAlerts, undoMove } from '../move';
+import { moveAlerts, moveStatus, undoMove } from '../move';
 import { dexieReader } from '../move/flyout-reader';
 import type { MoverDB } from '../store/db';
 import { createStoreGuard, type StoreGuard } from '../store/guard';
@@ -58,6 +58,8 @@ export interface RouterDeps {
     signOut(): Promise<void>;
   };
   afterMove?(result: ResponseMap['move.run']): void;
+  /** Fault injection, in the test build only: e.g. a pause after a move commits, to stop the worker in it. */
+  faults?: { afterMoveCommitted(): Promise<void> };
   /** Opens an extension page in a window of its own (the move window for a page's alerts). */
   openWindow?(url: string): Promise<void>;
   /** The witness of what the store holds (lib/store/guard.ts); it also clears the store. In memory if not given. */
@@ -196,8 +198,11 @@ export function createRouter(deps: RouterDeps) {
             ? await moveAlerts(deps.db, req.input, ctx)
             : await undoMove(deps.db, req.token, ctx);
         deps.afterMove?.(result);
+        await deps.faults?.afterMoveCommitted();
         return result;
       }
+      case 'move.status':
+        return moveStatus(deps.db, req.token);
       case 'flyout.selection': {
         // One use, and only for a while: a page that saw the frame's address can't open it again later.
         const key = `flyout:${req.nonce}`;

@@ -1,3 +1,3 @@
 /** The move and its Undo, for callers that run them (the background's router, tests). */
-export { type MoveContext, type MoveRequest, moveAlerts, NEXT_INCIDENT_ID_KEY } from './move';
+export { type MoveContext, type MoveRequest, moveAlerts, moveStatus, NEXT_INCIDENT_ID_KEY } from './move';
 export { undoMove, undoProblem } from './undo';

@@ -8,11 +8,13 @@
  * inside it, which aborts it: nothing changes. Inside, only Dexie calls are awaited.
  */
 import type { z } from 'zod';
-import { MAX_COMMENT, type MoveResult, MoverError, type moveInput } from '../messaging/protocol';
 import type { Alert, Incident } from '../model';
 import { tallyAlert, tallyOf, withTally } from '../model/derive';
+import { MoverError } from '../model/errors';
+import type { MoveResult } from '../model/move-result';
 import { movePermissionProblems, summarizeProblems } from '../model/permissions';
 import type { MoveRecord, MoverDB } from '../store/db';
+import { MAX_COMMENT, type moveInput } from './input';
 import { autoIncidentName } from './naming';
 import { alreadyInTargetMessage, emptiedSourceIds, movingCountBySource, splitSkipped } from './preview';
 import { followRedirects, redirectProblem } from './redirects';
@@ -84,10 +86,15 @@ export async function moveAlerts(db: MoverDB, input: MoveRequest, ctx: MoveConte
   const comment = checkComment(input.comment);
   const reasons = [...new Set(input.reasons ?? [])];
   const at = ctx.now();
-  const token = ctx.newToken();
+  const token = input.token ?? ctx.newToken();
   const { actor } = ctx;
 
   return db.transaction('rw', moveTables(db), async () => {
+    // A repeated request (its answer was lost when the background stopped after the commit) is not a second
+    // move: it gets the first one's answer. Checked inside the transaction, so two racing repeats can't both move.
+    const done = await db.moves.get(token);
+    if (done) return committedResult(done);
+
     const found = await db.alerts.bulkGet(alertIds);
     const missing = alertIds.filter((_, i) => !found[i]);
     if (missing.length) {
@@ -236,12 +243,7 @@ export async function moveAlerts(db: MoverDB, input: MoveRequest, ctx: MoveConte
       emptiedIncidentIds: [...emptied],
     };
 
-    await db.alerts.bulkPut(moved);
-    await db.incidents.bulkPut([destination, ...updatedSources]);
-    await addActivity(db, entries);
-    await db.moves.add(record);
-
-    return {
+    const result: MoveResult = {
       destinationIncidentId: destinationId,
       destinationName: destination.displayName,
       createdIncident: !target,
@@ -251,5 +253,34 @@ export async function moveAlerts(db: MoverDB, input: MoveRequest, ctx: MoveConte
       ...(redirectedFrom ? { redirectedFrom } : {}),
       undoToken: token,
     };
+    await db.alerts.bulkPut(moved);
+    await db.incidents.bulkPut([destination, ...updatedSources]);
+    await addActivity(db, entries);
+    await db.moves.add({ ...record, result });
+    return result;
   });
+}
+
+/** The answer a saved move gave (a record written before answers were kept: rebuilt from the record). */
+function committedResult(record: MoveRecord): MoveResult {
+  return (
+    record.result ?? {
+      destinationIncidentId: record.destinationIncidentId,
+      destinationName: record.destinationIncidentId,
+      createdIncident: record.createdIncident,
+      movedAlertIds: record.alerts.map((a) => a.alertId),
+      skippedAlertIds: [],
+      emptiedIncidentIds: record.emptiedIncidentIds,
+      undoToken: record.token,
+    }
+  );
+}
+
+/** Whether the move with this token was saved, and what it answered. */
+export async function moveStatus(
+  db: MoverDB,
+  token: string,
+): Promise<{ committed: false } | { committed: true; result: MoveResult }> {
+  const record = await db.moves.get(token);
+  return record ? { committed: true, result: committedResult(record) } : { committed: false };
 }

@@ -2,9 +2,11 @@
  * Undo (DESIGN §3): a new logged move that puts every alert of an earlier move back where it was, in ONE
  * read-write transaction like the move itself (see move.ts), and why Undo would be refused now.
  */
-import { type MoveResult, MoverError } from '../messaging/protocol';
+
 import type { Alert, Incident, Profile } from '../model';
 import { tallyAlert, withTally } from '../model/derive';
+import { MoverError } from '../model/errors';
+import type { MoveResult } from '../model/move-result';
 import { movePermissionProblems, summarizeProblems } from '../model/permissions';
 import type { MoveRecord, MoverDB } from '../store/db';
 import {
@@ -210,11 +212,8 @@ export async function undoMove(db: MoverDB, token: string, ctx: MoveContext): Pr
     await db.alerts.bulkPut(moved);
     await db.incidents.bulkPut(updated);
     await addActivity(db, entries);
-    await db.moves.put({ ...record, undoneBy: undoToken });
-    await db.moves.add(undoRecord);
-
     const destination = updated.find((i) => i.id === undoRecord.destinationIncidentId);
-    return {
+    const result: MoveResult = {
       destinationIncidentId: undoRecord.destinationIncidentId,
       destinationName: destination?.displayName ?? undoRecord.destinationIncidentId,
       createdIncident: false,
@@ -223,5 +222,8 @@ export async function undoMove(db: MoverDB, token: string, ctx: MoveContext): Pr
       emptiedIncidentIds: emptied,
       undoToken,
     };
+    await db.moves.put({ ...record, undoneBy: undoToken });
+    await db.moves.add({ ...undoRecord, result });
+    return result;
   });
 }

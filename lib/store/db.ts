@@ -4,6 +4,7 @@
  */
 import Dexie, { type DexieOptions, type EntityTable } from 'dexie';
 import type { ActivityEntry, Alert, Incident } from '../model';
+import type { MoveResult } from '../model/move-result';
 import { applyMigrations } from './migrations';
 
 export const DB_NAME = 'incident-mover';
@@ -27,6 +28,8 @@ export interface MoveRecord {
     versionAfter: number;
   }[];
   emptiedIncidentIds: string[];
+  /** What the move answered, so a repeated request with its token gets the same answer (not a second move). */
+  result?: MoveResult;
   /** Set when undone, with the token of the move that undid it. */
   undoneBy?: string;
   /** Set on a move that undoes another. */

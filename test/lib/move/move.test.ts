@@ -12,6 +12,7 @@ import {
   type MoveContext,
   type MoveRequest,
   moveAlerts,
+  moveStatus,
   NEXT_INCIDENT_ID_KEY,
   undoMove,
   undoProblem,
@@ -740,5 +741,41 @@ describe('a big move', () => {
     expect(await db.incidents.get('2')).toMatchObject({ alertCount: 100, severity: 'low' });
     expect(await db.alerts.where('incidentId').equals('4').count()).toBe(1_010);
     expect(await db.activity.count()).toBe(5);
+  });
+});
+
+describe('a move is never done twice', () => {
+  beforeEach(async () => {
+    await seed(db, [
+      { id: '10', alerts: [{ id: 'da1', severity: 'high', category: 'Execution', title: 'Run key' }] },
+      { id: '20', alerts: [{ id: 'da2', severity: 'low', category: 'Discovery' }] },
+    ]);
+  });
+
+  it('answers a repeated request with the same token with the first result, writing nothing more', async () => {
+    const input = request({ alertIds: ['da1'], target: { kind: 'new' }, token: 'flyout-7f3a9c21' });
+    const first = await moveAlerts(db, input, context());
+    expect(first.undoToken).toBe('flyout-7f3a9c21');
+    expect(first.createdIncident).toBe(true);
+    const after = await snapshot(db);
+
+    // The answer was lost; the page asks again with the same token.
+    const again = await moveAlerts(db, input, context());
+    expect(again).toEqual(first);
+    expect(await snapshot(db)).toEqual(after);
+    expect(await db.incidents.count()).toBe(3); // one new incident, not two
+    expect(await moveStatus(db, 'flyout-7f3a9c21')).toEqual({ committed: true, result: first });
+  });
+
+  it('lets two racing requests with one token move once', async () => {
+    const input = request({ alertIds: ['da1'], target: toExisting('20'), token: 'flyout-race-0001' });
+    const [a, b] = await Promise.all([moveAlerts(db, input, context()), moveAlerts(db, input, context())]);
+    expect(a).toEqual(b);
+    expect(await db.moves.count()).toBe(1);
+    expect((await activityOf('20')).filter((e) => e.kind === 'alertCorrelated')).toHaveLength(1);
+  });
+
+  it('says a token that never committed did not', async () => {
+    expect(await moveStatus(db, 'flyout-never-sent')).toEqual({ committed: false });
   });
 });
