@@ -3,21 +3,26 @@
  * `Move alert to another incident` (one alert) or `Move multiple alerts to another incident` (two or more)
  * that lists the alerts, links them to an existing incident (`Incident name or ID`) or creates a new one,
  * takes optional reasons and a required `Comment`, previews what Save will do, and sends the move to the
- * background. Reads the store live; writes only through `send`.
+ * background. This is the connected shell: it reads only through the FlyoutReader from context, writes only
+ * through `send`, and checks what Save needs; the parts it lays out take props only.
  */
-import type { JSX, TargetedKeyboardEvent } from 'preact';
+import type { TargetedKeyboardEvent } from 'preact';
 import { useEffect, useId, useMemo, useRef, useState } from 'preact/hooks';
 import { ClientError, errorMessage, send } from '@/lib/messaging/client';
 import { MAX_COMMENT, type MoveResult, type MoveTarget } from '@/lib/messaging/protocol';
 import { canRead, canReadIncident } from '@/lib/model/permissions';
-import type { FlyoutAlert, IncidentChoice, ResolvedTarget } from '@/lib/move/flyout-reader';
+import type { IncidentChoice } from '@/lib/move/flyout-reader';
 import { type MovePreview, type PreviewTarget, previewMove } from '@/lib/move/preview';
-import { redirectNote } from '@/lib/move/redirects';
-import { buildIncidentIndex, type IncidentIndex, type IncidentRow } from '@/lib/store/incident-search';
+import { buildIncidentIndex, type IncidentIndex } from '@/lib/store/incident-search';
 import { useProfile } from '../hooks/use-profile';
-import { humanize, plural, REASON_LABELS, REASON_ORDER } from '../labels/graph-words';
+import { CommentField } from './CommentField';
+import { FlyoutFooter } from './FlyoutFooter';
 import { useFlyoutReader, useIncidentChoices, useReaderQuery } from './flyout-reader-context';
-import { IncidentCombobox } from './IncidentCombobox';
+import { type Reason, ReasonsPicker } from './ReasonsPicker';
+import { SavePreview } from './SavePreview';
+import { type SelectedAlert, SelectedAlerts } from './SelectedAlerts';
+import { TargetChooser } from './TargetChooser';
+import { useFocusTrap } from './use-focus-trap';
 import { useMoveDraft } from './use-move-draft';
 import '../styles/move-flyout.css';
 
@@ -31,60 +36,6 @@ export interface MoveFlyoutProps {
    * (its Undo). `onClose` is not called in that case.
    */
   onMoved(result: MoveResult): void;
-}
-
-/** A counter appears under the comment from this many characters. */
-export const COMMENT_COUNTER_FROM = 29_000;
-/** At most this many alerts are listed by name; the rest are counted. */
-const LISTED_ALERTS = 100;
-
-export type IncidentOption = IncidentRow & Pick<IncidentChoice, 'scopes'>;
-
-type Reason = (typeof REASON_ORDER)[number];
-
-type SelectedAlert =
-  | { kind: 'movable'; alert: FlyoutAlert }
-  | { kind: 'unknown'; id: string }
-  | { kind: 'hidden'; id: string };
-
-const FOCUSABLE =
-  'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), summary, [tabindex]:not([tabindex="-1"])';
-
-function focusables(root: HTMLElement): HTMLElement[] {
-  return [...root.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((el) => !el.closest('[hidden]'));
-}
-
-/** Modal behaviour: focus in on open, Tab kept inside, focus given back to the opener on close. */
-function useModalFocus(ref: { current: HTMLElement | null }, initial: () => HTMLElement | null | undefined) {
-  useEffect(() => {
-    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    const root = ref.current;
-    (initial() ?? (root ? focusables(root)[0] : undefined))?.focus();
-    const keepInside = (e: FocusEvent) => {
-      const dialog = ref.current;
-      if (dialog && e.target instanceof Node && !dialog.contains(e.target)) focusables(dialog)[0]?.focus();
-    };
-    document.addEventListener('focusin', keepInside);
-    return () => {
-      document.removeEventListener('focusin', keepInside);
-      if (opener?.isConnected) opener.focus();
-    };
-  }, []);
-
-  return (e: TargetedKeyboardEvent<HTMLElement>) => {
-    if (e.key !== 'Tab' || !ref.current) return;
-    const list = focusables(ref.current);
-    const first = list[0];
-    const last = list[list.length - 1];
-    if (!first || !last) return;
-    if (e.shiftKey && document.activeElement === first) {
-      e.preventDefault();
-      last.focus();
-    } else if (!e.shiftKey && document.activeElement === last) {
-      e.preventDefault();
-      first.focus();
-    }
-  };
 }
 
 /** The sentence for a refused move; a concurrent change gets words about what to do next. */
@@ -138,7 +89,7 @@ export function MoveFlyout({ alertIds, onClose, onMoved }: MoveFlyoutProps) {
   // --- Incidents to choose from, most recently updated first. Where the store is local, from the shared live
   // catalog (read once per page, then kept up to date cheaply); in a framed page, asked of the background.
   const incidentRows = useIncidentChoices();
-  const previousIndex = useRef<IncidentIndex<IncidentOption> | undefined>(undefined);
+  const previousIndex = useRef<IncidentIndex<IncidentChoice> | undefined>(undefined);
   const index = useMemo(() => {
     if (!incidentRows || !profileLoaded) return undefined;
     const readable = incidentRows.filter((i) => canReadIncident(profile, i));
@@ -149,7 +100,7 @@ export function MoveFlyout({ alertIds, onClose, onMoved }: MoveFlyoutProps) {
 
   // --- The form.
   const [kind, setKind] = useState<MoveTarget['kind']>('existing');
-  const [chosen, setChosen] = useState<IncidentOption | undefined>();
+  const [chosen, setChosen] = useState<IncidentChoice | undefined>();
   const [reasons, setReasons] = useState<ReadonlySet<Reason>>(new Set());
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState(false);
@@ -238,7 +189,7 @@ export function MoveFlyout({ alertIds, onClose, onMoved }: MoveFlyoutProps) {
 
   // --- Modal behaviour.
   const dialogRef = useRef<HTMLDivElement>(null);
-  const trapTab = useModalFocus(
+  const trapTab = useFocusTrap(
     dialogRef,
     () =>
       dialogRef.current?.querySelector<HTMLElement>('[role="combobox"]') ??
@@ -269,8 +220,6 @@ export function MoveFlyout({ alertIds, onClose, onMoved }: MoveFlyoutProps) {
       return next;
     });
 
-  const unknownCount = entries.filter((e) => e.kind !== 'movable').length;
-
   return (
     <div class="move-flyout-backdrop">
       <div
@@ -287,128 +236,34 @@ export function MoveFlyout({ alertIds, onClose, onMoved }: MoveFlyoutProps) {
           <h2 id={ids$.title}>{title}</h2>
         </header>
         <form class="move-flyout-body" onSubmit={save} noValidate>
-          <section aria-label="Selected alerts">
-            <p id={ids$.summary} class="muted">
-              {selection.status === 'loading'
-                ? 'Loading the selected alerts…'
-                : selection.status === 'error'
-                  ? 'The selected alerts could not be read. Close this panel and try again.'
-                  : `${plural(alertIds.length, 'alert')} selected${
-                      unknownCount ? `; ${plural(unknownCount, 'alert')} can't be moved` : ''
-                    }.`}
-            </p>
-            <ul class="flyout-alerts">
-              {entries.slice(0, LISTED_ALERTS).map((entry) => {
-                if (entry.kind === 'unknown') {
-                  return (
-                    <li key={entry.id} data-alert-id={entry.id} class="unmovable">
-                      <span class="alert-id">{entry.id}</span>
-                      <span class="warn">Not in the extension’s data, so it can’t be moved.</span>
-                    </li>
-                  );
-                }
-                if (entry.kind === 'hidden') {
-                  return (
-                    <li key={entry.id} data-alert-id={entry.id} class="unmovable">
-                      <span class="alert-id">{entry.id}</span>
-                      <span class="warn">You don’t have access to this alert, so it can’t be moved.</span>
-                    </li>
-                  );
-                }
-                const a = entry.alert;
-                const source = sourceById.get(a.incidentId);
-                const changed = seenVersions.current[a.id] !== a.version;
-                return (
-                  <li key={a.id} data-alert-id={a.id}>
-                    <span class="alert-title">{a.title}</span>
-                    <span class="muted alert-id">{a.id}</span>
-                    <span class="alert-incident">
-                      In incident {source ? `${source.displayName} ` : ''}({a.incidentId})
-                    </span>
-                    {changed && <span class="warn">Changed in another view since this panel opened.</span>}
-                  </li>
-                );
-              })}
-            </ul>
-            {entries.length > LISTED_ALERTS && (
-              <p class="muted">And {plural(entries.length - LISTED_ALERTS, 'more alert')}.</p>
-            )}
-          </section>
-
-          <fieldset class="flyout-target" disabled={busy}>
-            <legend class="visually-hidden">Where the alerts go</legend>
-            <label class="radio">
-              <input
-                type="radio"
-                name={`${uid}-target`}
-                value="existing"
-                checked={kind === 'existing'}
-                onChange={() => setKind('existing')}
-              />
-              Link to an existing incident
-            </label>
-            {kind === 'existing' && (
-              <IncidentCombobox<IncidentOption>
-                index={index}
-                exclude={exclude}
-                selected={chosen}
-                onSelect={setChosen}
-                disabled={busy}
-              />
-            )}
-            <label class="radio">
-              <input
-                type="radio"
-                name={`${uid}-target`}
-                value="new"
-                checked={kind === 'new'}
-                onChange={() => setKind('new')}
-              />
-              Create a new incident
-            </label>
-          </fieldset>
-
-          <details class="flyout-reasons">
-            <summary>
-              Reasons (optional){reasons.size ? `: ${plural(reasons.size, 'selected', 'selected')}` : ''}
-            </summary>
-            <fieldset disabled={busy}>
-              <legend class="visually-hidden">Reasons</legend>
-              {REASON_ORDER.map((r) => (
-                <label key={r} class="checkbox">
-                  <input type="checkbox" checked={reasons.has(r)} onChange={() => toggleReason(r)} />
-                  {REASON_LABELS[r]}
-                </label>
-              ))}
-            </fieldset>
-          </details>
-
-          <div class="flyout-comment">
-            <label for={ids$.comment}>Comment</label>
-            <textarea
-              id={ids$.comment}
-              rows={5}
-              required
-              aria-required="true"
-              aria-invalid={tooLong ? 'true' : undefined}
-              aria-describedby={comment.length >= COMMENT_COUNTER_FROM ? ids$.counter : undefined}
-              placeholder="Why do these alerts belong there?"
-              value={comment}
-              disabled={busy}
-              onInput={(e) => setComment(e.currentTarget.value)}
-            />
-            {comment.length >= COMMENT_COUNTER_FROM && (
-              <p id={ids$.counter} class={tooLong ? 'error counter' : 'muted counter'} aria-live="polite">
-                {comment.length.toLocaleString('en')} of {MAX_COMMENT.toLocaleString('en')} characters
-                {tooLong
-                  ? `: ${(comment.length - MAX_COMMENT).toLocaleString('en')} too many. Shorten the comment.`
-                  : ''}
-              </p>
-            )}
-            {draft.restored && <p class="muted">Your unsaved comment from last time was restored.</p>}
-          </div>
-
-          <Preview
+          <SelectedAlerts
+            summaryId={ids$.summary}
+            status={selection.status}
+            selectedCount={alertIds.length}
+            entries={entries}
+            sourceById={sourceById}
+            seenVersions={seenVersions.current}
+          />
+          <TargetChooser
+            name={`${uid}-target`}
+            kind={kind}
+            onKind={setKind}
+            index={index}
+            exclude={exclude}
+            chosen={chosen}
+            onChoose={setChosen}
+            disabled={busy}
+          />
+          <ReasonsPicker reasons={reasons} onToggle={toggleReason} disabled={busy} />
+          <CommentField
+            id={ids$.comment}
+            counterId={ids$.counter}
+            comment={comment}
+            onComment={setComment}
+            disabled={busy}
+            restored={draft.restored}
+          />
+          <SavePreview
             id={ids$.preview}
             kind={kind}
             preview={preview}
@@ -416,145 +271,18 @@ export function MoveFlyout({ alertIds, onClose, onMoved }: MoveFlyoutProps) {
             chosen={chosen}
             selectedCount={movable.length}
           />
-
-          {error && (
-            <div role="alert" class="error flyout-error">
-              <p>{error.message}</p>
-              {error.details.length > 1 && (
-                <ul>
-                  {error.details.slice(0, 20).map((d) => (
-                    <li key={d}>{d}</li>
-                  ))}
-                </ul>
-              )}
-            </div>
-          )}
-          {busy && (
-            <div role="status" class="flyout-progress">
-              <p>Moving {plural(movable.length, 'alert')}…</p>
-              <progress aria-label="Moving alerts" />
-            </div>
-          )}
-
-          <footer class="move-flyout-footer">
-            {!busy && missing.length > 0 && (
-              <p id={ids$.missing} class="muted">
-                To save, {missing.join(' and ')}.
-              </p>
-            )}
-            <div class="buttons">
-              <button
-                type="submit"
-                class="primary"
-                disabled={!canSave}
-                aria-describedby={missing.length ? ids$.missing : ids$.preview}
-              >
-                Save
-              </button>
-              <button type="button" onClick={cancel} disabled={busy}>
-                Cancel
-              </button>
-            </div>
-          </footer>
+          <FlyoutFooter
+            error={error}
+            busy={busy}
+            movingCount={movable.length}
+            missing={missing}
+            missingId={ids$.missing}
+            previewId={ids$.preview}
+            canSave={canSave}
+            onCancel={cancel}
+          />
         </form>
       </div>
     </div>
-  );
-}
-
-function Preview({
-  id,
-  kind,
-  preview,
-  resolved,
-  chosen,
-  selectedCount,
-}: {
-  id: string;
-  kind: MoveTarget['kind'];
-  preview: MovePreview | undefined;
-  resolved: ResolvedTarget | undefined;
-  chosen: IncidentOption | undefined;
-  selectedCount: number;
-}) {
-  const lines: JSX.Element[] = [];
-  if (kind === 'existing' && resolved?.problem) {
-    lines.push(
-      <p key="problem" class="warn">
-        {resolved.problem}
-      </p>,
-    );
-  }
-  if (preview) {
-    const moving = preview.movingAlertIds.length;
-    const sev = humanize(preview.resultingSeverity);
-    if (kind === 'new') {
-      lines.push(
-        <p key="dest">
-          Creates a new incident named “{preview.destinationName}” with {plural(moving, 'alert')}; its
-          severity will be {sev}.
-        </p>,
-      );
-    } else if (resolved?.incident) {
-      if (resolved.redirectedFrom) {
-        lines.push(
-          <p key="redirect" class="warn">
-            {redirectNote(resolved.redirectedFrom, resolved.incident.id, false)}
-          </p>,
-        );
-      }
-      lines.push(
-        <p key="dest">
-          Moves {plural(moving, 'alert')} to {preview.destinationName} ({resolved.incident.id}); its severity
-          will be {sev}.
-        </p>,
-      );
-    }
-    if (preview.skippedAlertIds.length && moving > 0) {
-      lines.push(
-        <p key="skipped" class="muted">
-          {plural(preview.skippedAlertIds.length, 'alert')} already{' '}
-          {preview.skippedAlertIds.length === 1 ? 'is' : 'are'} in that incident and{' '}
-          {preview.skippedAlertIds.length === 1 ? 'stays' : 'stay'} there.
-        </p>,
-      );
-    }
-    for (const inc of preview.emptiedIncidents) {
-      lines.push(
-        <p key={`empty-${inc.id}`} class="warn">
-          Incident {inc.displayName} ({inc.id}) will have no alerts left and will be resolved.
-        </p>,
-      );
-    }
-    for (const p of preview.problems) {
-      lines.push(
-        <p key={`p-${p}`} class="warn">
-          {p}
-        </p>,
-      );
-    }
-    if (preview.permissionProblems.length) {
-      lines.push(
-        <div key="perm" class="warn">
-          <p>You can’t save this move:</p>
-          <ul>
-            {preview.permissionProblems.map((p) => (
-              <li key={p}>{p}</li>
-            ))}
-          </ul>
-        </div>,
-      );
-    }
-  } else if (kind === 'existing' && chosen && !resolved && selectedCount > 0) {
-    lines.push(
-      <p key="loading" class="muted">
-        Checking {chosen.displayName}…
-      </p>,
-    );
-  }
-  return (
-    <section id={id} class="flyout-preview" aria-label="What Save will do" aria-live="polite">
-      {lines}
-    </section>
   );
 }

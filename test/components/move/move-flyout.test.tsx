@@ -3,7 +3,8 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-li
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { DbContext } from '@/components/hooks/db-context';
-import { COMMENT_COUNTER_FROM, MoveFlyout } from '@/components/move/MoveFlyout';
+import { COMMENT_COUNTER_FROM } from '@/components/move/CommentField';
+import { MoveFlyout } from '@/components/move/MoveFlyout';
 import { MoveStatus } from '@/components/move/MoveStatus';
 import { draftKey } from '@/components/move/use-move-draft';
 import type { MoveResult } from '@/lib/messaging/protocol';
