@@ -5,26 +5,25 @@
 import { Fragment } from 'preact';
 import { useRef, useState } from 'preact/hooks';
 import type { MoveResult } from '@/lib/messaging/protocol';
-import type { ActivityEntry, Alert } from '@/lib/model';
+import type { Alert } from '@/lib/model';
 import { canRead } from '@/lib/model/permissions';
 import { useDb } from '../hooks/db-context';
 import { useLiveQuery } from '../hooks/use-live-query';
 import { useProfile } from '../hooks/use-profile';
 import {
-  activityLabel,
   alertStatusLabel,
   assigneeLabel,
   categoryName,
   detectionSourceLabel,
   formatTime,
-  humanize,
-  reasonLabel,
   serviceSourceLabel,
   severityLabel,
 } from '../labels/format';
+import { humanize } from '../labels/graph-words';
 import { MoveFlyout } from '../move/MoveFlyout';
 import { MoveStatus } from '../move/MoveStatus';
-import { incidentLink } from './ActivityLog';
+import { AlertEvidence } from './AlertEvidence';
+import { MoveHistory } from './MoveHistory';
 
 const HISTORY = 100;
 
@@ -153,7 +152,7 @@ export function AlertDetails({ id }: { id: string }) {
         </>
       )}
       <h3>Evidence</h3>
-      <Evidence alert={a} />
+      <AlertEvidence alert={a} />
       <h3>Move history</h3>
       {history.status === 'ready' ? <MoveHistory entries={history.data} /> : <p class="muted">Loading…</p>}
     </section>
@@ -200,170 +199,5 @@ function OtherFields({ alert }: { alert: Alert }) {
         </Fragment>
       ))}
     </>
-  );
-}
-
-type EvidenceItem = Record<string, unknown>;
-
-const str = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
-const at = (o: unknown, ...path: string[]): string => {
-  let cur: unknown = o;
-  for (const p of path) {
-    if (!cur || typeof cur !== 'object') return '';
-    cur = (cur as Record<string, unknown>)[p];
-  }
-  return str(cur);
-};
-
-const KINDS: { title: string; match: RegExp; describe(e: EvidenceItem): string[] }[] = [
-  {
-    title: 'Devices',
-    match: /deviceEvidence$/,
-    describe: (e) => [
-      at(e, 'deviceDnsName') || at(e, 'hostName') || at(e, 'mdeDeviceId'),
-      at(e, 'osPlatform') && `${at(e, 'osPlatform')} ${at(e, 'osBuild')}`.trim(),
-      at(e, 'rbacGroupName') && `Device group: ${at(e, 'rbacGroupName')}`,
-      at(e, 'riskScore') && `Risk: ${humanize(at(e, 'riskScore'))}`,
-    ],
-  },
-  {
-    title: 'Users',
-    match: /userEvidence$/,
-    describe: (e) => [
-      at(e, 'userAccount', 'userPrincipalName') || at(e, 'userAccount', 'accountName'),
-      at(e, 'userAccount', 'displayName'),
-      at(e, 'userAccount', 'domainName') && `Domain: ${at(e, 'userAccount', 'domainName')}`,
-    ],
-  },
-  {
-    title: 'Mailboxes',
-    match: /mailboxEvidence$/,
-    describe: (e) => [at(e, 'primaryAddress'), at(e, 'displayName')],
-  },
-  {
-    title: 'IP addresses',
-    match: /ipEvidence$/,
-    describe: (e) => [
-      at(e, 'ipAddress'),
-      at(e, 'countryLetterCode') && `Country: ${at(e, 'countryLetterCode')}`,
-    ],
-  },
-  {
-    title: 'Files',
-    match: /fileEvidence$/,
-    describe: (e) => [
-      at(e, 'fileDetails', 'fileName'),
-      at(e, 'fileDetails', 'filePath'),
-      at(e, 'fileDetails', 'sha256') && `SHA-256: ${at(e, 'fileDetails', 'sha256')}`,
-    ],
-  },
-  {
-    title: 'Processes',
-    match: /processEvidence$/,
-    describe: (e) => [
-      at(e, 'imageFile', 'fileName'),
-      at(e, 'processCommandLine'),
-      at(e, 'processId') && `PID ${at(e, 'processId')}`,
-    ],
-  },
-  { title: 'URLs', match: /urlEvidence$/, describe: (e) => [at(e, 'url')] },
-  {
-    title: 'Email messages',
-    match: /analyzedMessageEvidence$/,
-    describe: (e) => [
-      at(e, 'subject'),
-      at(e, 'senderIp') && `Sender IP: ${at(e, 'senderIp')}`,
-      at(e, 'internetMessageId'),
-    ],
-  },
-];
-
-function Evidence({ alert }: { alert: Alert }) {
-  const items = (alert.evidence ?? []) as EvidenceItem[];
-  if (items.length === 0) return <p class="muted">No evidence.</p>;
-  const groups = new Map<string, string[][]>();
-  for (const e of items) {
-    const type = str(e['@odata.type']);
-    const kind = KINDS.find((k) => k.match.test(type));
-    const title = kind?.title ?? 'Other evidence';
-    const lines = (
-      kind
-        ? kind.describe(e)
-        : [
-            humanize(type.replace(/^#?microsoft\.graph\.security\./, '').replace(/Evidence$/, '')) ||
-              'Evidence',
-          ]
-    ).filter(Boolean);
-    const verdict = str(e.verdict);
-    if (verdict && verdict !== 'unknown') lines.push(`Verdict: ${humanize(verdict)}`);
-    const list = groups.get(title) ?? [];
-    list.push(lines);
-    groups.set(title, list);
-  }
-  return (
-    <div class="evidence">
-      {[...groups].map(([title, list]) => (
-        <section key={title} aria-label={title}>
-          <h4>
-            {title} ({list.length})
-          </h4>
-          <ul>
-            {list.map((lines, i) => (
-              <li key={i}>
-                {lines[0]}
-                {lines.length > 1 && <span class="muted"> — {lines.slice(1).join(' · ')}</span>}
-              </li>
-            ))}
-          </ul>
-        </section>
-      ))}
-    </div>
-  );
-}
-
-/** One line per move (a move writes entries on both sides: show the destination's). */
-function MoveHistory({ entries }: { entries: (ActivityEntry & { seq: number })[] }) {
-  const byMove = new Map<string, ActivityEntry & { seq: number }>();
-  for (const e of entries) {
-    const key = e.moveToken ?? `seq:${e.seq}`;
-    const kept = byMove.get(key);
-    // Prefer the destination's entry: it names where the alert went and where it came from.
-    if (!kept || (e.incidentId === e.toIncidentId && kept.incidentId !== kept.toIncidentId))
-      byMove.set(key, e);
-  }
-  const moves = [...byMove.values()].sort((x, y) => y.seq - x.seq);
-  if (moves.length === 0) return <p class="muted">This alert has not been moved.</p>;
-  return (
-    <ol class="activity" aria-label="Move history">
-      {moves.map((e) => {
-        const from = e.fromIncidentIds.filter((f) => f !== e.toIncidentId);
-        const others = e.alertIds.length - 1;
-        return (
-          <li key={e.seq} class="activity-entry">
-            <h4>{activityLabel(e.kind)}</h4>
-            <div class="who">
-              {e.actor.displayName} · <time dateTime={e.at}>{formatTime(e.at)}</time>
-            </div>
-            <p>
-              {from.length > 0 && (
-                <>
-                  From{' '}
-                  {from.map((f, i) => (
-                    <span key={f}>
-                      {i > 0 && ', '}
-                      {incidentLink(f, e.names.incidents)}
-                    </span>
-                  ))}{' '}
-                </>
-              )}
-              {e.toIncidentId && <>to {incidentLink(e.toIncidentId, e.names.incidents)}</>}
-              {others > 0 && ` (with ${others.toLocaleString('en')} other alert${others === 1 ? '' : 's'})`}
-            </p>
-            {e.comment && <blockquote aria-label="Comment">{e.comment}</blockquote>}
-            {e.reasons.length > 0 && <p>Reasons: {e.reasons.map(reasonLabel).join(', ')}</p>}
-          </li>
-        );
-      })}
-    </ol>
   );
 }
