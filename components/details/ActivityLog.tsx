@@ -8,7 +8,8 @@ import { useId, useState } from 'preact/hooks';
 import { ACTIVITY_KINDS, type ActivityEntry } from '@/lib/model';
 import { useDb } from '../hooks/db-context';
 import { useLiveQuery } from '../hooks/use-live-query';
-import { activityLabel, count, formatTime, reasonLabel } from '../labels/format';
+import { activityLabel, formatTime } from '../labels/format';
+import { plural, reasonLabel } from '../labels/graph-words';
 
 const PAGE = 50;
 /** Alerts listed per entry before "and N more". */
@@ -88,7 +89,7 @@ function alertLink(id: string, names: Record<string, string>) {
 
 /** "3 alerts moved from A to B", in words, from the entry itself. */
 export function entrySummary(e: Entry): string {
-  const n = count(e.alertIds.length, 'alert');
+  const n = plural(e.alertIds.length, 'alert');
   switch (e.kind) {
     case 'alertCorrelated':
       return `${n} correlated with this incident.`;

@@ -12,13 +12,12 @@ import { useProfile } from '../hooks/use-profile';
 import {
   assigneeLabel,
   categoryName,
-  count,
   formatTime,
-  humanize,
   incidentStatusLabel,
   serviceSourceLabel,
   severityLabel,
 } from '../labels/format';
+import { humanize, plural } from '../labels/graph-words';
 import { AlertsTable } from '../queues/AlertsTable';
 import { SelectionToolbar } from '../queues/SelectionToolbar';
 import { useSelection } from '../queues/use-selection';
@@ -135,7 +134,7 @@ export function IncidentDetails({ id, params }: { id: string; params: URLSearchP
             : 'None'}
         </dd>
         <dt>Alerts</dt>
-        <dd>{count(i.alertCount, 'alert')}</dd>
+        <dd>{plural(i.alertCount, 'alert')}</dd>
         <dt>Categories</dt>
         <dd>{i.categories.map(categoryName).join(', ') || 'None'}</dd>
         <dt>Service sources</dt>

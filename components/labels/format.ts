@@ -1,10 +1,10 @@
-/** Words for the queues' values and filters. Graph values we don't know are shown as they are (DESIGN §2). */
+/**
+ * Words for the queues' values and filters. Graph values we don't know are shown as they are (DESIGN §2).
+ * The words shared with the flyout (humanize, plural, reasons) are in graph-words.ts.
+ */
 import { categoryLabel } from '@/lib/move/naming';
-import { TIME_RANGES, type TimeRange, UNASSIGNED } from '@/lib/store/queue';
+import { type TimeRange, UNASSIGNED } from '@/lib/store/queue';
 import { humanize } from './graph-words';
-
-// One table of words for Graph values: the flyout's (move-labels.ts), shared here.
-export { humanize, plural as count, reasonLabel } from './graph-words';
 
 const INCIDENT_STATUS: Record<string, string> = {
   active: 'Active',
@@ -108,7 +108,6 @@ export const TIME_RANGE_PHRASES: Record<Exclude<TimeRange, 'custom'>, string> = 
   '30d': 'Last 30 days',
   '6m': 'Last 6 months',
 };
-export { TIME_RANGES };
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });

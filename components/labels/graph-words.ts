@@ -1,4 +1,4 @@
-/** Readable words for Graph values shown by the move flyout (and anyone else who wants them). */
+/** Words every view shares: Graph values made readable (humanize, correlation reasons) and counted nouns (plural). */
 import type { CORRELATION_REASONS } from '@/lib/model';
 
 type Reason = (typeof CORRELATION_REASONS)[number];

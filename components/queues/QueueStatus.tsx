@@ -1,5 +1,5 @@
 import { SCAN_CAP } from '@/lib/store/queue';
-import { count } from '../labels/format';
+import { plural } from '../labels/graph-words';
 import type { QueueView } from './use-queue';
 
 /** What the status line says about a queue: its count, or how counting is going, or why it stopped. */
@@ -15,14 +15,14 @@ export function QueueStatus({ view, noun }: { view: QueueView<unknown>; noun: [s
   const c = view.count;
   return (
     <div class="queue-status">
-      <span role="status">{c ? count(c.total, one, many) : view.loading ? `Loading ${many}…` : ''}</span>
+      <span role="status">{c ? plural(c.total, one, many) : view.loading ? `Loading ${many}…` : ''}</span>
       {!c && !view.loading && (
         <span class="muted">
           {' '}
           Counting…
           {view.progress &&
             (view.plan.match
-              ? ` ${count(view.progress.matched, one, many)} found so far in ${view.progress.examined.toLocaleString('en')} checked.`
+              ? ` ${plural(view.progress.matched, one, many)} found so far in ${view.progress.examined.toLocaleString('en')} checked.`
               : ` ${view.progress.matched.toLocaleString('en')} so far.`)}
         </span>
       )}

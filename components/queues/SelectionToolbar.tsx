@@ -6,7 +6,7 @@
  */
 import { useRef, useState } from 'preact/hooks';
 import type { MoveResult } from '@/lib/messaging/protocol';
-import { count } from '../labels/format';
+import { plural } from '../labels/graph-words';
 import { MoveFlyout } from '../move/MoveFlyout';
 import { MoveStatus } from '../move/MoveStatus';
 import type { Selection } from './use-selection';
@@ -39,7 +39,7 @@ export function SelectionToolbar({ selection, note }: { selection: Selection; no
       )}
       <div class="toolbar">
         <span class={n ? 'selected-count' : 'muted'} aria-live="polite">
-          {n ? `${count(n, 'alert')} selected` : 'Select alerts to move them to another incident.'}
+          {n ? `${plural(n, 'alert')} selected` : 'Select alerts to move them to another incident.'}
           {note ? ` ${note}` : ''}
         </span>
         {n > 0 && (

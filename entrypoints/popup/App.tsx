@@ -2,7 +2,8 @@ import { useMemo, useState } from 'preact/hooks';
 import { useDb } from '@/components/hooks/db-context';
 import { useLiveQuery } from '@/components/hooks/use-live-query';
 import { useProfile } from '@/components/hooks/use-profile';
-import { alertStatusLabel, count, formatTime, severityLabel } from '@/components/labels/format';
+import { alertStatusLabel, formatTime, severityLabel } from '@/components/labels/format';
+import { plural } from '@/components/labels/graph-words';
 import { SearchBox } from '@/components/queues/FiltersPanel';
 import { SelectionToolbar } from '@/components/queues/SelectionToolbar';
 import { useNow } from '@/components/queues/use-queue';
@@ -108,7 +109,7 @@ function IncidentSearch() {
         <>
           <p class="muted" role="status">
             {results.data.length
-              ? count(results.data.length, 'match', 'matches')
+              ? plural(results.data.length, 'match', 'matches')
               : `No incident matches “${q}”.`}
           </p>
           <ul class="search-results">
@@ -186,7 +187,7 @@ function RecentMoves() {
       const r = await send({ type: 'move.undo', token: m.token });
       setMessages((x) => ({
         ...x,
-        [m.token]: { text: `Undone: ${count(r.movedAlertIds.length, 'alert')} moved back.`, error: false },
+        [m.token]: { text: `Undone: ${plural(r.movedAlertIds.length, 'alert')} moved back.`, error: false },
       }));
     } catch (e) {
       setMessages((x) => ({ ...x, [m.token]: { text: errorMessage(e), error: true } }));
@@ -209,7 +210,7 @@ function RecentMoves() {
             <li key={m.token} class="move">
               <div>
                 {m.undoes ? 'Undo: ' : ''}
-                {count(m.alerts.length, 'alert')} to{' '}
+                {plural(m.alerts.length, 'alert')} to{' '}
                 <button
                   type="button"
                   class="link"
