@@ -8,7 +8,8 @@
  */
 import type { TargetedKeyboardEvent } from 'preact';
 import { useEffect, useId, useMemo, useRef, useState } from 'preact/hooks';
-import { ClientError, errorMessage, send } from '@/lib/messaging/client';
+import { ClientError, errorMessage } from '@/lib/messaging/client';
+import { newMoveToken, sendMove } from '@/lib/messaging/move-client';
 import { MAX_COMMENT, type MoveResult, type MoveTarget } from '@/lib/messaging/protocol';
 import { canRead, canReadIncident } from '@/lib/model/permissions';
 import type { IncidentChoice } from '@/lib/move/flyout-reader';
@@ -83,6 +84,8 @@ export function MoveFlyout({ alertIds, onClose, onMoved }: MoveFlyoutProps) {
 
   // The versions this panel showed: a move made meanwhile elsewhere makes Save a conflict, not a surprise.
   const seenVersions = useRef<Record<string, number>>({});
+  // One token for this move, kept across retries: a retry after a lost answer can never move twice.
+  const moveToken = useRef(newMoveToken());
   for (const a of movable)
     if (!Object.hasOwn(seenVersions.current, a.id)) seenVersions.current[a.id] = a.version;
 
@@ -159,9 +162,13 @@ export function MoveFlyout({ alertIds, onClose, onMoved }: MoveFlyoutProps) {
     setBusy(true);
     setError(undefined);
     try {
-      const result = await send({
-        type: 'move.run',
-        input: { alertIds: movingIds, target: moveTarget, comment, reasons: [...reasons], expectedVersions },
+      const result = await sendMove({
+        alertIds: movingIds,
+        target: moveTarget,
+        comment,
+        reasons: [...reasons],
+        expectedVersions,
+        token: moveToken.current,
       });
       await draft.discard();
       mounted.current = false;

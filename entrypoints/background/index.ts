@@ -1,4 +1,5 @@
 import { browser } from 'wxt/browser';
+import { testFaults } from '@/entrypoints/background/faults';
 import { createBrowserSyncService } from '@/entrypoints/background/graph';
 import { createSitesService } from '@/entrypoints/background/sites';
 import { createStoreSafety } from '@/entrypoints/background/store-guard';
@@ -33,6 +34,7 @@ export default defineBackground(() => {
     openWindow: async (url: string) => {
       await browser.windows.create({ url, type: 'popup', width: 560, height: 820, focused: true });
     },
+    faults: testFaults(db),
     guard: safety.guard,
     backup: safety.backup,
   };

@@ -18,21 +18,22 @@ export class ClientError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details: string[] = [],
+    /** No answer came back (the background stopped): the request may or may not have been carried out. */
+    readonly unanswered = false,
   ) {
     super(message);
     this.name = 'ClientError';
   }
 }
 
+export const NO_ANSWER = 'The extension’s background did not answer. Reload the extension and try again.';
+
 export async function send<R extends PageRequest>(req: R): Promise<ResponseMap[R['type']]> {
   let raw: unknown;
   try {
     raw = await browser.runtime.sendMessage(req);
   } catch {
-    throw new ClientError(
-      'internal',
-      'The extension’s background did not answer. Reload the extension and try again.',
-    );
+    throw new ClientError('internal', NO_ANSWER, [], true);
   }
   const env = responseEnvelope.safeParse(raw);
   if (!env.success)

@@ -1,6 +1,7 @@
-import type { Page } from '@playwright/test';
+import type { BrowserContext, Page } from '@playwright/test';
 import { startFixtureServer } from './fixture-server';
 import { expect, loadSampleData, test } from './fixtures';
+import { clickInPage, countInPage, textInPage } from './page-ui';
 import { alertsFromDistinctIncidents, readAlerts, readCounts } from './store';
 
 let server: Awaited<ReturnType<typeof startFixtureServer>>;
@@ -30,7 +31,12 @@ async function setUp(openExtensionPage: (p: string) => Promise<Page>) {
   return { panel, options, alerts };
 }
 
-const flyoutFrame = (page: Page) => page.frameLocator('iframe[src^="chrome-extension://"]');
+const ROW_BUTTON = 'Move alert to another incident';
+const SELECTION_BUTTON = 'Move alerts to another incident';
+
+/** The move window the extension opens for a page (an extension window of its own, never part of the page). */
+const nextMoveWindow = (context: BrowserContext) =>
+  context.waitForEvent('page', { predicate: (p) => p.url().includes('/flyout.html') });
 
 test('a plain table gets a move button on every alert row, and one alert moves to a new incident', async ({
   context,
@@ -40,15 +46,14 @@ test('a plain table gets a move button on every alert row, and one alert moves t
   const picked = alertsFromDistinctIncidents(alerts, 3);
   const page = await context.newPage();
   await page.goto(`${server.origin}/plain-table.html?ids=${picked.map((a) => a.id).join(',')}`);
-  const rowButtons = page.getByRole('button', { name: 'Move alert to another incident', exact: true });
-  await expect(rowButtons).toHaveCount(3);
+  await expect.poll(() => countInPage(page, ROW_BUTTON)).toBe(3);
 
-  await page
-    .locator(`tr[data-alert-id="${picked[0]!.id}"]`)
-    .getByRole('button', { name: 'Move alert to another incident' })
-    .click();
+  const opening = nextMoveWindow(context);
+  await clickInPage(page, ROW_BUTTON, { within: `tr[data-alert-id="${picked[0]!.id}"]` });
+  const flyout = await opening;
   expect(await page.evaluate(() => (window as unknown as { __rowClicks: number }).__rowClicks)).toBe(0);
-  const flyout = flyoutFrame(page);
+  // Nothing of the move is drawn into the page.
+  await expect(page.locator('iframe, dialog')).toHaveCount(0);
   const dialog = flyout.getByRole('dialog', { name: 'Move alert to another incident' });
   await expect(dialog).toBeVisible();
   await dialog.getByRole('radio', { name: 'Create a new incident' }).check();
@@ -77,21 +82,23 @@ test('two rows selected on a single-page app move together with the floating but
       .map((a) => a.id)
       .join(',')}&pageSize=3&rerender=0`,
   );
-  const rowButtons = page.getByRole('button', { name: 'Move alert to another incident', exact: true });
-  await expect(rowButtons).toHaveCount(3);
+  await expect.poll(() => countInPage(page, ROW_BUTTON)).toBe(3);
   // The app paginates with pushState and renders new rows: they get buttons too.
   await page.getByRole('button', { name: /Next/ }).click();
   await expect(page.locator(`[data-alert-id="${picked[3]!.id}"]`)).toBeVisible();
-  await expect(rowButtons).toHaveCount(3);
+  await expect
+    .poll(() => countInPage(page, ROW_BUTTON, { within: `[data-alert-id="${picked[3]!.id}"]` }))
+    .toBe(1);
+  await expect.poll(() => countInPage(page, ROW_BUTTON)).toBe(3);
 
   await page.locator(`[data-alert-id="${picked[3]!.id}"]`).getByRole('checkbox').check();
   await page.locator(`[data-alert-id="${picked[4]!.id}"]`).getByRole('checkbox').check();
-  const floating = page.getByRole('button', { name: /^Move alerts to another incident/ });
-  await expect(floating).toBeVisible();
-  await expect(floating).toContainText('2');
-  await floating.click();
+  await expect.poll(() => textInPage(page, SELECTION_BUTTON)).toContain('2');
+  const opening = nextMoveWindow(context);
+  await clickInPage(page, SELECTION_BUTTON);
+  const flyout = await opening;
 
-  const dialog = flyoutFrame(page).getByRole('dialog', { name: 'Move multiple alerts to another incident' });
+  const dialog = flyout.getByRole('dialog', { name: 'Move multiple alerts to another incident' });
   await expect(dialog).toBeVisible();
   await dialog.getByRole('radio', { name: 'Link to an existing incident' }).check();
   await dialog.getByRole('combobox', { name: 'Incident name or ID' }).fill(target.incidentId);
@@ -101,11 +108,7 @@ test('two rows selected on a single-page app move together with the floating but
     .click();
   await dialog.getByRole('textbox', { name: 'Comment' }).fill('Same campaign as the target incident');
   await dialog.getByRole('button', { name: 'Save' }).click();
-  await expect(
-    flyoutFrame(page)
-      .getByRole('status')
-      .filter({ hasText: /Moved 2 alerts/ }),
-  ).toBeVisible();
+  await expect(flyout.getByRole('status').filter({ hasText: /Moved 2 alerts/ })).toBeVisible();
 
   const now = await readAlerts(panel);
   for (const a of [picked[3]!, picked[4]!])
@@ -132,12 +135,10 @@ test('a table where the id is only in a link gets buttons through a link pattern
   await expect(options.getByText(/Buttons appear on/)).toBeVisible();
   const page = await context.newPage();
   await page.goto(`${server.origin}/link-table.html?ids=${picked.map((a) => a.id).join(',')}`);
-  await expect(page.getByRole('button', { name: 'Move alert to another incident', exact: true })).toHaveCount(
-    2,
-  );
+  await expect.poll(() => countInPage(page, ROW_BUTTON)).toBe(2);
 });
 
-test('hostile titles stay inert text, and a page forging extension messages moves nothing', async ({
+test('hostile titles stay inert text, a page can neither reach our buttons nor see the extension, and forged messages move nothing', async ({
   context,
   extensionId,
   openExtensionPage,
@@ -146,12 +147,36 @@ test('hostile titles stay inert text, and a page forging extension messages move
   const picked = alertsFromDistinctIncidents(alerts, 3);
   const hostile = await context.newPage();
   await hostile.goto(`${server.origin}/hostile.html?ids=${picked.map((a) => a.id).join(',')}`);
-  await expect(
-    hostile.getByRole('button', { name: 'Move alert to another incident', exact: true }).first(),
-  ).toBeVisible();
-  await hostile.getByRole('button', { name: 'Move alert to another incident', exact: true }).first().click();
-  await expect(flyoutFrame(hostile).getByRole('dialog')).toBeVisible();
+  await expect.poll(() => countInPage(hostile, ROW_BUTTON)).toBe(3);
+
+  // The page tries to put the focus on our row button, so that the analyst's next Enter presses it.
+  expect(await hostile.evaluate(() => (window as unknown as { __grabFocus(): string }).__grabFocus())).toBe(
+    'could not reach the button',
+  );
+  const windows = () => context.pages().filter((p) => p.url().includes('/flyout.html')).length;
+  await hostile.keyboard.press('Enter');
+  expect(await hostile.evaluate(() => (window as unknown as { __searched: number }).__searched)).toBe(1);
+  await hostile.waitForTimeout(1_000);
+  expect(windows()).toBe(0);
+
+  // The extension is invisible to the page: none of its pages can be loaded from a web page.
+  const reachable = await hostile.evaluate(async (id) => {
+    try {
+      await fetch(`chrome-extension://${id}/flyout.html`, { mode: 'no-cors' });
+      return true;
+    } catch {
+      return false;
+    }
+  }, extensionId);
+  expect(reachable).toBe(false);
+
+  // The analyst's own click opens the move window; the titles stay text.
+  const opening = nextMoveWindow(context);
+  await clickInPage(hostile, ROW_BUTTON, { within: `tr[data-alert-id="${picked[0]!.id}"]` });
+  const flyout = await opening;
+  await expect(flyout.getByRole('dialog')).toBeVisible();
   expect(await hostile.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
+  await flyout.close();
 
   const before = await readCounts(panel);
   const beforeAlerts = await readAlerts(panel);
@@ -160,7 +185,7 @@ test('hostile titles stay inert text, and a page forging extension messages move
     `${server.origin}/forge.html?ids=${picked.map((a) => a.id).join(',')}&target=${picked[2]!.incidentId}&ext=${extensionId}`,
   );
   await forge.waitForFunction(() => (window as unknown as { __forgeDone?: boolean }).__forgeDone === true);
-  await expect(forge.locator('iframe[src^="chrome-extension://"]')).toHaveCount(0);
+  expect(windows()).toBe(0);
   expect(await readCounts(panel)).toEqual(before);
   expect(await readAlerts(panel)).toEqual(beforeAlerts);
 });

@@ -1,6 +1,7 @@
 import type { BrowserContext, Locator, Page } from '@playwright/test';
 import { type FakeGraphServer, makeTenant, startFakeGraphServer } from '../support/fake-graph-server';
 import { expect, go, test } from './fixtures';
+import { stopServiceWorker } from './worker';
 
 let server: FakeGraphServer;
 /** Alerts from the last day, so the alerts queue's default time range (7 days) shows them. */
@@ -22,27 +23,6 @@ async function connect(openExtensionPage: (path: string) => Promise<Page>) {
   await section.getByRole('button', { name: 'Sign in' }).click();
   await expect(section.getByText('Signed in. The first sync has started.')).toBeVisible();
   return { options, section };
-}
-
-/** Stops the extension's service worker as Chrome does when it is idle, through CDP `ServiceWorker.stopWorker` (what chrome://serviceworker-internals' Stop does). */
-async function stopServiceWorker(context: BrowserContext, extensionId: string) {
-  const page = await context.newPage();
-  const cdp = await context.newCDPSession(page);
-  const versions = new Map<string, string>();
-  cdp.on(
-    'ServiceWorker.workerVersionUpdated',
-    (e: { versions: { versionId: string; scriptURL: string; runningStatus: string }[] }) => {
-      for (const v of e.versions)
-        if (v.scriptURL.startsWith(`chrome-extension://${extensionId}/`))
-          versions.set(v.versionId, v.runningStatus);
-    },
-  );
-  await cdp.send('ServiceWorker.enable');
-  await expect.poll(() => [...versions.values()].includes('running')).toBe(true);
-  for (const [versionId, status] of versions)
-    if (status === 'running') await cdp.send('ServiceWorker.stopWorker', { versionId });
-  await expect.poll(() => [...versions.values()].every((s) => s === 'stopped')).toBe(true);
-  await page.close();
 }
 
 test('signs in with PKCE through the sign-in window and pulls a tenant of several pages', async ({
