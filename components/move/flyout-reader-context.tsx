@@ -1,6 +1,6 @@
 /**
- * The flyout's one source of data: a FlyoutReader from context. Extension pages get the store's reader (Dexie,
- * live); the flyout framed in a web page provides the background's (remote-reader.ts).
+ * The flyout's one source of data: a FlyoutReader from context (the store's, by default), read as live queries so
+ * the flyout follows changes made elsewhere while it is open.
  */
 import { liveQuery } from 'dexie';
 import { createContext } from 'preact';
@@ -8,7 +8,6 @@ import { useContext, useEffect, useMemo, useState } from 'preact/hooks';
 import { dexieReader, type FlyoutReader, type IncidentChoice } from '@/lib/move/flyout-reader';
 import { useDb } from '../hooks/db-context';
 import type { LiveState } from '../hooks/use-live-query';
-import { askAgain } from './remote-reader';
 
 export const FlyoutReaderContext = createContext<FlyoutReader | undefined>(undefined);
 
@@ -18,12 +17,7 @@ export function useFlyoutReader(): FlyoutReader {
   return useMemo(() => given ?? dexieReader(db), [given, db]);
 }
 
-/** How often a reader without live queries asks again, so changes made elsewhere still show. */
-const POLL_MS = 2_000;
-
-/**
- * Runs a read: as a Dexie liveQuery where the store is local; else asked again on focus and every few seconds.
- */
+/** Runs a read as a live query: it runs again whenever what it read changes. */
 export function useReaderQuery<T>(
   query: (reader: FlyoutReader) => Promise<T>,
   deps: unknown[],
@@ -33,21 +27,8 @@ export function useReaderQuery<T>(
   useEffect(() => {
     const ok = (data: T) => setState({ status: 'ready', data, error: undefined });
     const fail = (error: unknown) => setState({ status: 'error', data: undefined, error });
-    if (reader.live) {
-      const sub = liveQuery(() => query(reader)).subscribe({ next: ok, error: fail });
-      return () => sub.unsubscribe();
-    }
-    let stopped = false;
-    const stop = askAgain(() => {
-      query(reader).then(
-        (d) => !stopped && ok(d),
-        (e) => !stopped && fail(e),
-      );
-    }, POLL_MS);
-    return () => {
-      stopped = true;
-      stop();
-    };
+    const sub = liveQuery(() => query(reader)).subscribe({ next: ok, error: fail });
+    return () => sub.unsubscribe();
   }, [reader, ...deps]);
   return state;
 }

@@ -1,45 +1,24 @@
 /**
- * The flyout page framed into web pages (DESIGN §5). It reads its nonce from the URL hash, asks the
- * background which alerts the page asked to move (`flyout.selection`), and shows the move flyout. The
- * page can't read or drive it: it is another origin; it only hears `close`, posted to the page's own origin.
- * After Save it shows the status with Undo for a few seconds, then closes.
+ * The move window for alerts selected on a web page: an extension window of its own (opened by the background),
+ * never part of the page, so the page can neither draw over it nor read its address. It reads its nonce from the
+ * URL hash, asks the background which alerts the page asked to move (`flyout.selection`, once), and shows the
+ * move flyout over the store like any extension page. After Save it shows the status with Undo for a while, then
+ * closes.
  */
-import { useEffect, useRef, useState } from 'preact/hooks';
-import { FlyoutReaderContext } from '@/components/move/flyout-reader-context';
+import { useEffect, useState } from 'preact/hooks';
 import { MoveFlyout } from '@/components/move/MoveFlyout';
 import { MoveStatus } from '@/components/move/MoveStatus';
-import { remoteReader } from '@/components/move/remote-reader';
 import { errorMessage, send } from '@/lib/messaging/client';
-import { FLYOUT_MESSAGE_SOURCE } from '@/lib/messaging/frame-messages';
 import type { MoveResult } from '@/lib/messaging/protocol';
 
-/** Inside a web page the frame may not open IndexedDB (storage partitioning): it reads through the background. */
-const reader = window.parent !== window ? remoteReader() : undefined;
-
-/** How long the status with Undo stays before the frame closes (paused while the analyst is on it). */
+/** How long the status with Undo stays before the window closes (paused while the analyst is on it). */
 export const STATUS_MS = 8_000;
-
-/** What the frame tells the page: only that it is done. The page learns nothing about the move. */
-export type FlyoutFrameMessage = { source: typeof FLYOUT_MESSAGE_SOURCE; type: 'close' };
 
 type State =
   | { kind: 'loading' }
   | { kind: 'failed'; message: string }
   | { kind: 'moving'; alertIds: string[] }
   | { kind: 'moved'; result: MoveResult };
-
-/** Only an http(s) origin, exactly as `URL` prints it, is a place to post to. */
-export function pageOrigin(value: unknown): string | undefined {
-  if (typeof value !== 'string' || !value) return undefined;
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value
-      ? value
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 export function readNonce(hash: string): string | undefined {
   let raw = hash.replace(/^#/, '');
@@ -51,16 +30,10 @@ export function readNonce(hash: string): string | undefined {
   return /^[A-Za-z0-9_-]{1,100}$/.test(raw) ? raw : undefined;
 }
 
-export function FlyoutApp({ hash, parent }: { hash: string; parent?: Pick<Window, 'postMessage'> }) {
+export function FlyoutApp({ hash, close }: { hash: string; close(): void }) {
   const [state, setState] = useState<State>({ kind: 'loading' });
-  const origin = useRef<string | undefined>(undefined);
   const [paused, setPaused] = useState(false);
   const [deadline, setDeadline] = useState(0);
-
-  const post = (message: FlyoutFrameMessage) => {
-    if (parent && origin.current) parent.postMessage(message, origin.current);
-  };
-  const close = () => post({ source: FLYOUT_MESSAGE_SOURCE, type: 'close' });
 
   useEffect(() => {
     const nonce = readNonce(hash);
@@ -72,14 +45,11 @@ export function FlyoutApp({ hash, parent }: { hash: string; parent?: Pick<Window
       return;
     }
     send({ type: 'flyout.selection', nonce })
-      .then((selection) => {
-        origin.current = pageOrigin(selection.origin);
-        setState({ kind: 'moving', alertIds: selection.alertIds });
-      })
+      .then((selection) => setState({ kind: 'moving', alertIds: selection.alertIds }))
       .catch((e) => setState({ kind: 'failed', message: errorMessage(e) }));
   }, [hash]);
 
-  // The status closes the frame by itself after a while, unless the analyst is reading or using it.
+  // The status closes the window by itself after a while, unless the analyst is reading or using it.
   useEffect(() => {
     if (state.kind !== 'moved' || paused || !deadline) return;
     const timer = setTimeout(close, Math.max(0, deadline - Date.now()));
@@ -112,16 +82,14 @@ export function FlyoutApp({ hash, parent }: { hash: string; parent?: Pick<Window
   }
   if (state.kind === 'moving') {
     return (
-      <FlyoutReaderContext.Provider value={reader}>
-        <MoveFlyout
-          alertIds={state.alertIds}
-          onClose={close}
-          onMoved={(result) => {
-            setDeadline(Date.now() + STATUS_MS);
-            setState({ kind: 'moved', result });
-          }}
-        />
-      </FlyoutReaderContext.Provider>
+      <MoveFlyout
+        alertIds={state.alertIds}
+        onClose={close}
+        onMoved={(result) => {
+          setDeadline(Date.now() + STATUS_MS);
+          setState({ kind: 'moved', result });
+        }}
+      />
     );
   }
   return (

@@ -5,14 +5,12 @@
  */
 import { z } from 'zod';
 import type { BackupInfo, RestoreCounts } from '../data/backup';
-import { alertId, CORRELATION_REASONS, incidentId } from '../model';
 import { ERROR_CODES, type ErrorCode, MoverError } from '../model/errors';
 import type { StoreWitness } from '../store/witness';
-import type { FlyoutReadAnswer } from './flyout-read';
 
 export { MAX_COMMENT, type MoveInput, type MoveTarget, moveInput, moveTarget } from '../move/input';
 
-import { MAX_IDS, moveInput } from '../move/input';
+import { moveInput } from '../move/input';
 
 export const sampleSize = z.object({
   incidents: z.number().int().min(1).max(100_000).optional(),
@@ -35,16 +33,6 @@ export const pageRequest = z.discriminatedUnion('type', [
   /** Whether the move with this token was saved, and its result: asked when an answer was lost. */
   z.object({ type: z.literal('move.status'), token: z.string().min(1).max(100) }),
   z.object({ type: z.literal('flyout.selection'), nonce: z.string().min(1).max(100) }),
-  /** The framed flyout's reads (IndexedDB is denied to an extension frame inside a web page). */
-  z.object({
-    type: z.literal('flyout.read'),
-    query: z.discriminatedUnion('kind', [
-      z.object({ kind: z.literal('selection'), alertIds: z.array(alertId).max(MAX_IDS) }),
-      z.object({ kind: z.literal('target'), incidentId }),
-      z.object({ kind: z.literal('incidents') }),
-      z.object({ kind: z.literal('alerts'), alertIds: z.array(alertId).max(MAX_IDS) }),
-    ]),
-  }),
   z.object({ type: z.literal('sites.sync') }),
   z.object({ type: z.literal('sync.now') }),
   z.object({ type: z.literal('sync.signIn') }),
@@ -83,8 +71,6 @@ export interface ResponseMap {
   'move.undo': MoveResult;
   'move.status': { committed: false } | { committed: true; result: MoveResult };
   'flyout.selection': { alertIds: string[]; origin: string };
-  /** Per query kind, one schema each (flyout-read.ts): the framed flyout checks the answer with its kind's. */
-  'flyout.read': FlyoutReadAnswer;
   'sites.sync': { registered: string[]; disabled: string[] };
   'sync.now': { pulled: number; pushed: number };
   'sync.signIn': { signedIn: true };

@@ -8,7 +8,6 @@ import type { BackupService } from '../data/backup';
 import { loadSample } from '../data/sample';
 import type { Profile } from '../model';
 import { moveAlerts, moveStatus, undoMove } from '../move';
-import { dexieReader } from '../move/flyout-reader';
 import type { MoverDB } from '../store/db';
 import { createStoreGuard, type StoreGuard } from '../store/guard';
 import type { StoreWitness } from '../store/witness';
@@ -217,14 +216,6 @@ export function createRouter(deps: RouterDeps) {
           );
         }
         return { alertIds: stored.alertIds, origin: stored.origin };
-      }
-      case 'flyout.read': {
-        const reader = dexieReader(deps.db);
-        const q = req.query;
-        if (q.kind === 'selection') return reader.selection(q.alertIds);
-        if (q.kind === 'target') return reader.target(q.incidentId);
-        if (q.kind === 'alerts') return reader.alerts(q.alertIds);
-        return reader.incidents();
       }
       case 'sites.sync':
         if (!deps.sites) throw new MoverError('internal', 'Site adapters are not available in this build.');

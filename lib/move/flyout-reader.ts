@@ -1,7 +1,6 @@
 /**
- * What the move flyout reads. Extension pages read the store directly (live); the flyout framed inside a web page
- * can't — Chrome partitions and denies IndexedDB to an extension frame under a third-party top-level site — so it
- * asks the background the same questions (`flyout.read`). One set of functions serves both.
+ * What the move flyout reads, and only through this: every view that shows the flyout (side panel, popup, the
+ * move window opened for a web page) is an extension page that reads the store directly, as live queries.
  */
 
 import type { Alert, Incident } from '../model';
@@ -50,10 +49,8 @@ export interface IncidentList {
   subscribe(listener: (rows: readonly IncidentChoice[]) => void): () => void;
 }
 
-/** Everything the flyout reads, and only through this: the questions of `flyout.read`, and the incident list. */
+/** Everything the flyout reads (each read runs as a live query), and the incident list. */
 export interface FlyoutReader {
-  /** True when reads are Dexie liveQueries (the view updates by itself); false for answers from the background. */
-  live: boolean;
   selection(ids: readonly string[]): Promise<Selection>;
   target(id: string): Promise<ResolvedTarget>;
   incidents(): Promise<IncidentChoice[]>;
@@ -102,7 +99,6 @@ export async function incidentChoices(db: MoverDB): Promise<IncidentChoice[]> {
 
 export function dexieReader(db: MoverDB): FlyoutReader {
   return {
-    live: true,
     selection: (ids) => loadSelection(db, ids),
     target: (id) => resolveTarget(db, id),
     incidents: () => incidentChoices(db),

@@ -51,7 +51,11 @@ test('a move whose answer is lost when the worker stops after the commit shows i
   const table = page.getByRole('table', { name: 'Alerts' });
   const rows = table.locator('tr[data-alert-id]');
   await expect(rows.nth(2)).toBeVisible();
-  for (const i of [0, 1, 2]) await rows.nth(i).getByRole('checkbox', { name: /^Select alert/ }).check();
+  for (const i of [0, 1, 2])
+    await rows
+      .nth(i)
+      .getByRole('checkbox', { name: /^Select alert/ })
+      .check();
   await page.getByRole('button', { name: 'Move alerts to another incident' }).click();
   const dialog = page.getByRole('dialog', { name: 'Move multiple alerts to another incident' });
   await dialog.getByRole('radio', { name: 'Create a new incident' }).check();

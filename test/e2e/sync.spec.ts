@@ -1,4 +1,4 @@
-import type { BrowserContext, Locator, Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { type FakeGraphServer, makeTenant, startFakeGraphServer } from '../support/fake-graph-server';
 import { expect, go, test } from './fixtures';
 import { stopServiceWorker } from './worker';

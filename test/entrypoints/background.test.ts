@@ -111,7 +111,7 @@ describe('background messages', () => {
 
   it.each([
     ['store.clear', { type: 'store.clear' }],
-    ['flyout.read', { type: 'flyout.read', query: { kind: 'incidents' } }],
+    ['move.status', { type: 'move.status', token: 'x' }],
     ['sync.signOut', { type: 'sync.signOut' }],
     ['move.undo', { type: 'move.undo', token: 'x' }],
   ])('refuses %s from a content script and changes nothing', async (_name, message) => {
