@@ -48,7 +48,7 @@ test('a store the browser discards is said plainly, and the automatic backup bri
   const notice = panel.getByRole('alert').filter({ hasText: 'The local store was lost' });
   await expect(notice).toBeVisible();
   await expect(notice).toContainText(`it held ${incidents} incidents, ${before.alerts} alerts`);
-  await expect(panel.getByRole('button', { name: 'Load sample data' })).toHaveCount(0);
+  await expect(panel.getByRole('heading', { name: 'No incidents yet' })).toHaveCount(0);
   await expect(notice.getByRole('button', { name: 'Start with an empty store' })).toBeVisible();
 
   await notice.getByRole('button', { name: 'Restore from backup' }).click();
