@@ -16,9 +16,11 @@ import {
   formatPath,
   type IssueLike,
   isObject,
+  MAX_NESTING,
   type Obj,
   type Path,
   Problems,
+  tooDeep,
   valueAt,
   valueWords,
 } from './problems';
@@ -68,6 +70,15 @@ export function parseImport(text: string): ParseResult {
     raw = JSON.parse(source);
   } catch (e) {
     problems.add([], notJsonProblem(source, e));
+    return fail();
+  }
+  const deep = tooDeep(raw);
+  if (deep) {
+    const shown = deep.length > 12 ? `${formatPath(deep.slice(0, 8))}…` : formatPath(deep);
+    problems.add(
+      [],
+      `${shown}: values are nested more than ${MAX_NESTING} levels deep here, which no Microsoft Graph record is; the file can't be imported as it is.`,
+    );
     return fail();
   }
 

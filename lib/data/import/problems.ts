@@ -130,3 +130,23 @@ export function describeIssue(issue: IssueLike, value: unknown): string {
       return 'is not valid';
   }
 }
+
+/**
+ * How deep values may nest. Graph's records nest a few levels (an alert's evidence holds a process holding its
+ * image file); a file nested far deeper is not a real export, and the browser can't store it (structured cloning
+ * overflows), so it is refused here, with its place, instead of failing in the write.
+ */
+export const MAX_NESTING = 64;
+
+/** The path of the first value nested deeper than `max` levels, or undefined. Iterative: no stack to overflow. */
+export function tooDeep(root: unknown, max = MAX_NESTING): Path | undefined {
+  const stack: { value: unknown; path: PropertyKey[] }[] = [{ value: root, path: [] }];
+  while (stack.length) {
+    const { value, path } = stack.pop()!;
+    if (typeof value !== 'object' || value === null) continue;
+    if (path.length >= max) return path;
+    if (Array.isArray(value)) value.forEach((v, i) => stack.push({ value: v, path: [...path, i] }));
+    else for (const [k, v] of Object.entries(value)) stack.push({ value: v, path: [...path, k] });
+  }
+  return undefined;
+}

@@ -274,3 +274,26 @@ describe('parseImport: what it refuses, in words a person understands', () => {
     expect(problems.at(-1)).toBe('…and 50 more problems');
   });
 });
+
+describe('parseImport: values nested absurdly deep', () => {
+  it('refuses an alert holding a 10,000-level nested value at validation, with its path and why', () => {
+    // Written as text: JSON.stringify itself would overflow on it.
+    const deep = `${'{"inner":'.repeat(10_000)}"bottom"${'}'.repeat(10_000)}`;
+    const file = body([
+      incident('3001', [{ ...alert('da-deep-1', '3001'), evidence: [{ details: '@DEEP@' }] }]),
+    ]).replace('"@DEEP@"', deep);
+    const problems = problemsOf(file);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(
+      /^value\[0\]\.alerts\[0\]\.evidence\[0\]\.details\.inner…: values are nested more than 64 levels deep/,
+    );
+  });
+
+  it('reads records nested as deep as real Graph evidence', () => {
+    let nested: unknown = { sha256: 'ab'.repeat(32) };
+    for (let i = 0; i < 20; i++) nested = { parentProcess: nested };
+    const file = body([incident('3002', [{ ...alert('da-deep-2', '3002'), evidence: [nested] }])]);
+    const text = file;
+    expect(parsed(text).incidents[0]!.alerts[0]!.evidence).toEqual([nested]);
+  });
+});
