@@ -1,13 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
-import {
-  errorMessage,
-  type ProbeResult,
-  requestOrigin,
-  send,
-  testAdapterOnCurrentTab,
-} from '@/lib/messaging/client';
+import { errorMessage, send } from '@/lib/messaging/client';
 import { sitesItem } from '@/lib/settings/sites';
 import { effectiveAdapters, originOf, type SiteAdapter, validateAdapter } from '@/lib/sites/adapters';
+import { type ProbeResult, requestOrigin, testAdapterOnCurrentTab } from '@/lib/sites/probe';
 
 type IdKind = SiteAdapter['idFrom']['kind'];
 interface Draft {

@@ -10,7 +10,7 @@ import { useNow } from '@/components/queues/use-queue';
 import { useSelection } from '@/components/queues/use-selection';
 import { MoveSyncBadge, SyncStatus } from '@/components/sync/SyncStatus';
 import '@/components/styles/workspace.css';
-import { errorMessage, openWorkspace, send } from '@/lib/messaging/client';
+import { errorMessage, send } from '@/lib/messaging/client';
 import { type Incident, severityRank } from '@/lib/model';
 import { canReadIncident } from '@/lib/model/permissions';
 import type { MoveRecord } from '@/lib/store/db';
@@ -21,6 +21,7 @@ import {
   planIncidents,
   readWindow,
 } from '@/lib/store/queue';
+import { openWorkspace } from './open-workspace';
 
 const SEVERITY_ORDER = ['high', 'medium', 'low', 'informational', 'unknown'];
 const RESULTS = 8;

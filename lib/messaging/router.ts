@@ -11,6 +11,7 @@ import { moveAlerts, moveStatus, undoMove } from '../move';
 import type { MoverDB } from '../store/db';
 import { createStoreGuard, type StoreGuard } from '../store/guard';
 import type { StoreWitness } from '../store/witness';
+import { handOff, type SessionStore, senderOrigin, takeHandoff } from './flyout-handoff';
 import {
   CONTENT_REQUEST_TYPES,
   type ContentRequest,
@@ -39,12 +40,8 @@ export interface RouterDeps {
   getProfile(): Promise<Profile>;
   now(): string;
   newToken(): string;
-  /** Session storage for flyout selections handed from a page to the extension UI. */
-  session: {
-    get(key: string): Promise<unknown>;
-    set(key: string, value: unknown): Promise<void>;
-    remove(key: string): Promise<void>;
-  };
+  /** Session storage for selections handed from a page to the move window. */
+  session: SessionStore;
   /** Optional services wired by the background (sites registration, sync). */
   sites?: {
     sync(): Promise<ResponseMap['sites.sync']>;
@@ -65,9 +62,6 @@ export interface RouterDeps {
   guard?: StoreGuard;
   backup?: Pick<BackupService, 'now' | 'restore'>;
 }
-
-/** How long a page's selection waits for the flyout frame to pick it up. */
-const FLYOUT_NONCE_MS = 2 * 60_000;
 
 export type SenderKind = 'extension' | 'content' | 'foreign';
 
@@ -202,21 +196,8 @@ export function createRouter(deps: RouterDeps) {
       }
       case 'move.status':
         return moveStatus(deps.db, req.token);
-      case 'flyout.selection': {
-        // One use, and only for a while: a page that saw the frame's address can't open it again later.
-        const key = `flyout:${req.nonce}`;
-        const stored = (await deps.session.get(key)) as
-          | (ResponseMap['flyout.selection'] & { expires?: number })
-          | undefined;
-        if (stored) await deps.session.remove(key);
-        if (!stored || (stored.expires ?? 0) < Date.parse(deps.now())) {
-          throw new MoverError(
-            'not-found',
-            'This move window has expired. Select the alerts on the page again.',
-          );
-        }
-        return { alertIds: stored.alertIds, origin: stored.origin };
-      }
+      case 'flyout.selection':
+        return takeHandoff(deps.session, req.nonce, deps.now());
       case 'sites.sync':
         if (!deps.sites) throw new MoverError('internal', 'Site adapters are not available in this build.');
         return deps.sites.sync();
@@ -252,19 +233,15 @@ export function createRouter(deps: RouterDeps) {
         return { adapters: await deps.sites.adaptersFor(req.url) };
       }
       case 'page.openFlyout': {
-        // The ids the page showed at the click, handed to an extension window through session storage: the
-        // window's address never reaches the page, and the page can't draw over the window.
-        const nonce = deps.newToken();
-        let origin = '';
-        try {
-          origin = sender.url ? new URL(sender.url).origin : '';
-        } catch {
-          origin = '';
-        }
-        const expires = Date.parse(deps.now()) + FLYOUT_NONCE_MS;
-        await deps.session.set(`flyout:${nonce}`, { alertIds: req.alertIds, origin, expires });
+        // The ids the page showed at the click go to an extension window the page can't draw over or read.
         if (!deps.openWindow)
           throw new MoverError('internal', 'The move window is not available in this build.');
+        const nonce = await handOff(
+          deps.session,
+          { alertIds: req.alertIds, origin: senderOrigin(sender.url) },
+          deps.newToken(),
+          deps.now(),
+        );
         await deps.openWindow(`${deps.extensionOrigin}flyout.html#${nonce}`);
         return { opened: true };
       }

@@ -294,6 +294,6 @@ describe('parseImport: values nested absurdly deep', () => {
     for (let i = 0; i < 20; i++) nested = { parentProcess: nested };
     const file = body([incident('3002', [{ ...alert('da-deep-2', '3002'), evidence: [nested] }])]);
     const text = file;
-    expect(parsed(text).incidents[0]!.alerts[0]!.evidence).toEqual([nested]);
+    expect(parsed(text).incidents[0]!.alerts?.[0]?.evidence).toEqual([nested]);
   });
 });
