@@ -31,8 +31,10 @@ export default defineConfig({
   }),
   hooks: {
     // The benchmark page (entrypoints/bench, driven by `npm run bench`) ships only in the test build.
+    // Removed from the list (not marked skipped), so the production build has nothing to warn about.
     'entrypoints:resolved': (_wxt, entrypoints) => {
-      for (const entry of entrypoints) if (entry.name === 'bench' && !testBuild) entry.skipped = true;
+      const bench = entrypoints.findIndex((entry) => entry.name === 'bench');
+      if (bench >= 0 && !testBuild) entrypoints.splice(bench, 1);
     },
   },
   zip: {
