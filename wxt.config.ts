@@ -7,7 +7,8 @@ const testBuild = process.env.WXT_TEST_BUILD === '1';
 
 export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
-  outDir: testBuild ? '.output-test' : '.output',
+  // WXT_OUT_DIR: a build folder of one's own, so builds for parallel test runs don't overwrite each other.
+  outDir: process.env.WXT_OUT_DIR ?? (testBuild ? '.output-test' : '.output'),
   webExt: { disabled: true },
   vite: () => ({ plugins: [preact()] }),
   manifest: ({ browser }) => ({
