@@ -7,6 +7,7 @@ import {
   type Incident,
   LOCAL_ALERT_FIELDS,
   LOCAL_INCIDENT_FIELDS,
+  type Tally,
   UNSCOPED,
 } from './';
 
@@ -48,19 +49,7 @@ export function toStoredAlert(alert: GraphAlert, now: string): Alert {
   } as Alert;
 }
 
-/**
- * How many of an incident's alerts carry each value, per summarized field. Kept on the incident so a move
- * updates an incident's summary from the alerts that move alone, without reading the ones that stay.
- * Zero counts are dropped, so equal alert sets give equal tallies.
- */
-export interface Tally {
-  severity: Record<string, number>;
-  category: Record<string, number>;
-  serviceSource: Record<string, number>;
-  detectionSource: Record<string, number>;
-  asset: Record<string, number>;
-  scope: Record<string, number>;
-}
+export type { Tally } from './';
 
 const TALLY_FIELDS = ['severity', 'category', 'serviceSource', 'detectionSource', 'asset', 'scope'] as const;
 

@@ -189,16 +189,23 @@ export type Incident = Omit<GraphIncident, 'alerts'> & {
   detectionSources: string[];
   assets: string[];
   scopes: string[];
-  /** Counts behind the derived fields (lib/derive.ts Tally); absent on records written before it existed. */
-  tally?: {
-    severity: Record<string, number>;
-    category: Record<string, number>;
-    serviceSource: Record<string, number>;
-    detectionSource: Record<string, number>;
-    asset: Record<string, number>;
-    scope: Record<string, number>;
-  };
+  /** Counts behind the derived fields; absent on records written before it existed. */
+  tally?: Tally;
 };
+
+/**
+ * How many of an incident's alerts carry each value, per summarized field. Kept on the incident so a move
+ * updates an incident's summary from the alerts that move alone, without reading the ones that stay
+ * (lib/model/derive.ts keeps it). Zero counts are dropped, so equal alert sets give equal tallies.
+ */
+export interface Tally {
+  severity: Record<string, number>;
+  category: Record<string, number>;
+  serviceSource: Record<string, number>;
+  detectionSource: Record<string, number>;
+  asset: Record<string, number>;
+  scope: Record<string, number>;
+}
 
 export const LOCAL_INCIDENT_FIELDS = [
   'version',
