@@ -150,7 +150,7 @@ export function printReport(r) {
 
   // Stores
   say(
-    '\nStores: one store grown by slices from lib/sample-data.ts generateTenant, Dexie bulkPut in 10,000-row transactions',
+    '\nStores: one store grown by slices from lib/data/sample generateTenant, Dexie bulkPut in 10,000-row transactions',
   );
   const fills = Object.values(r.sizes).map((s) =>
     s.fill?.available
@@ -254,7 +254,7 @@ export function printReport(r) {
 
   // 3. Typeahead
   const t = r.typeahead;
-  say('\n3. Typeahead in `Incident name or ID` (lib/incident-search.ts), per keystroke');
+  say('\n3. Typeahead in `Incident name or ID` (lib/store/incident-search.ts), per keystroke');
   if (!t) say('  not measured');
   else if (!t.available) say(`  ${t.reason}`);
   else {
@@ -345,7 +345,7 @@ export function printReport(r) {
     '  baselines: page ready = DOMContentLoaded (scripts run, no data yet); raw IDB first page = 50 rows by',
   );
   say(
-    '  the sort index on a fresh connection; lib first window = lib/queue-query.ts readWindow, default filters,',
+    '  the sort index on a fresh connection; lib first window = lib/store/queue readWindow, default filters,',
   );
   say('  on a freshly opened Dexie, alone; heap, empty store = the side panel with nothing in the store.');
   say(
