@@ -52,7 +52,10 @@ export function createStoreSafety(db: MoverDB, now: () => string) {
     guard,
     backup,
     start() {
-      void browser.alarms.create(BACKUP_ALARM, { periodInMinutes: BACKUP_EVERY_MINUTES });
+      // Created once: creating it again at every start of the worker would push the first backup back each time.
+      void browser.alarms.get(BACKUP_ALARM).then((existing) => {
+        if (!existing) void browser.alarms.create(BACKUP_ALARM, { periodInMinutes: BACKUP_EVERY_MINUTES });
+      });
       void guard.check().catch((e) => console.error('[incident-mover] store check failed', e));
     },
     onAlarm(name: string) {
