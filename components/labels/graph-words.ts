@@ -1,24 +1,45 @@
 /** Words every view shares: Graph values made readable (humanize, correlation reasons) and counted nouns (plural). */
-import type { CORRELATION_REASONS } from '@/lib/model';
+import type { CorrelationReason } from '@/lib/model';
 
-type Reason = (typeof CORRELATION_REASONS)[number];
+type Reason = CorrelationReason;
 
-/** Graph `correlationReason` values, as an analyst would say them. */
+/** Graph `correlationReason` values, as an analyst would say them, in the order the flyout lists them. */
 export const REASON_LABELS: Record<Reason, string> = {
   sameAsset: 'Same asset',
   temporalProximity: 'Temporal proximity',
+  sharedIndicators: 'Shared indicators',
   similarArtifacts: 'Similar artifacts',
-  sameEntity: 'Same entity',
+  sameTargetedAsset: 'Same targeted asset',
+  lateralMovementPath: 'Lateral movement path',
+  similarTTPsOrBehavior: 'Similar TTPs or behavior',
+  sameActor: 'Same actor',
+  sameCampaign: 'Same campaign',
+  sameThreatSource: 'Same threat source',
+  repeatedAlertOccurrence: 'Repeated alert occurrence',
+  eventSequence: 'Event sequence',
+  // Graph's spelling of "causal".
+  eventCasualSequence: 'Causal event sequence',
+  timeFrame: 'Time frame',
+  sameGeography: 'Same geography',
+  sameNetworkSegment: 'Same network segment',
+  networkProximity: 'Network proximity',
+};
+
+/**
+ * Words for reasons that are not Graph members but may be stored on older entries (moves made before the
+ * flyout offered only Graph's members, imported logs): shown in the log as they were meant, never sent.
+ */
+const LEGACY_REASON_LABELS: Record<string, string> = {
+  lateralMovement: 'Lateral movement',
   similarDetection: 'Similar detection',
   similarAlert: 'Similar alert',
-  sameAlert: 'Same alert',
   similarIncident: 'Similar incident',
-  lateralMovement: 'Lateral movement',
+  sameEntity: 'Same entity',
+  sameAlert: 'Same alert',
   attackerActivity: 'Attacker activity',
-  multiStageAttack: 'Multi-stage attack',
-  sameCampaign: 'Same campaign',
   repetitiveActivity: 'Repetitive activity',
   sameOrganizationWide: 'Same organization-wide activity',
+  multiStageAttack: 'Multi-stage attack',
 };
 
 /** The reasons in the order the flyout lists them (the most common first). */
@@ -31,7 +52,8 @@ export function humanize(value: string): string {
 }
 
 export function reasonLabel(reason: string): string {
-  return (REASON_LABELS as Record<string, string>)[reason] ?? humanize(reason);
+  if (Object.hasOwn(REASON_LABELS, reason)) return REASON_LABELS[reason as Reason];
+  return Object.hasOwn(LEGACY_REASON_LABELS, reason) ? LEGACY_REASON_LABELS[reason]! : humanize(reason);
 }
 
 export const plural = (n: number, one: string, many = `${one}s`) =>

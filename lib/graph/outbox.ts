@@ -3,6 +3,7 @@
  * Defender as one or more `moveAlerts` requests. It lives in IndexedDB so a move made just before the
  * service worker stops is still sent. What is in it, and how a move gets in; sending is in ./drain.ts.
  */
+import { isCorrelationReason } from '../model';
 import type { MoverDB, OutboxItem } from '../store/db';
 
 /** States of an item not yet done with: waiting, or sent without a known answer. */
@@ -96,7 +97,10 @@ export async function enqueueMove(db: MoverDB, token: string, ctx: EnqueueContex
       }
     } else {
       const entry = await db.activity.where('moveToken').equals(token).first();
-      const reasons = entry?.reasons ?? [];
+      // Only Graph's own correlationReason members: an entry may hold others (an imported log, a move
+      // made before the flyout offered only Graph's members), and one of those would make Graph refuse
+      // the whole move. They stay in the activity log, in words; Graph never sees them.
+      const reasons = [...new Set((entry?.reasons ?? []).filter(isCorrelationReason))];
       items.push({
         ...base,
         requestId: ctx.newId(),

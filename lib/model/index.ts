@@ -44,23 +44,35 @@ export const SERVICE_SOURCES = [
   'microsoftInsiderRiskManagement',
   'unknown',
 ] as const;
-/** Graph `correlationReason` flags (alert correlation reasons). */
+/**
+ * Graph `correlationReason` flags, exactly the documented members
+ * (https://learn.microsoft.com/graph/api/resources/security-correlationreason): the service refuses a move
+ * that names any other value. `eventCasualSequence` is Graph's spelling. `unknownFutureValue` is never offered.
+ */
 export const CORRELATION_REASONS = [
-  'lateralMovement',
-  'sameAsset',
-  'similarDetection',
-  'similarAlert',
-  'similarIncident',
-  'sameEntity',
-  'sameAlert',
-  'attackerActivity',
-  'temporalProximity',
+  'repeatedAlertOccurrence',
+  'sameGeography',
   'similarArtifacts',
-  'repetitiveActivity',
-  'sameOrganizationWide',
-  'multiStageAttack',
+  'sameTargetedAsset',
+  'sameNetworkSegment',
+  'eventSequence',
+  'timeFrame',
+  'sameThreatSource',
+  'similarTTPsOrBehavior',
+  'sameActor',
   'sameCampaign',
+  'sharedIndicators',
+  'sameAsset',
+  'networkProximity',
+  'eventCasualSequence',
+  'temporalProximity',
+  'lateralMovementPath',
 ] as const;
+export type CorrelationReason = (typeof CORRELATION_REASONS)[number];
+const CORRELATION_REASON_SET: ReadonlySet<string> = new Set(CORRELATION_REASONS);
+/** True for a value Graph's `correlationReason` knows (stored entries may hold others: imports, old moves). */
+export const isCorrelationReason = (value: string): value is CorrelationReason =>
+  CORRELATION_REASON_SET.has(value);
 
 /** MITRE ATT&CK tactics in kill-chain order (Graph alert `category` values). */
 export const KILL_CHAIN = [

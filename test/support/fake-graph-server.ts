@@ -72,6 +72,50 @@ interface Hold {
 
 const BASE_TIME = Date.parse('2026-11-01T08:00:00Z');
 
+/**
+ * Graph's error body (https://learn.microsoft.com/graph/errors): `code` and `message`, and an `innerError`
+ * with the date and the request id. The connector must not need more than `code` and `message`.
+ */
+export function graphError(code: string, message: string, clientRequestId?: string) {
+  return {
+    error: {
+      code,
+      message,
+      innerError: {
+        date: new Date().toISOString().replace(/\.\d+Z$/, ''),
+        'request-id': randomUUID(),
+        'client-request-id': clientRequestId ?? randomUUID(),
+      },
+    },
+  };
+}
+
+/**
+ * The members of Graph's `correlationReason` flags enum
+ * (https://learn.microsoft.com/graph/api/resources/security-correlationreason), `eventCasualSequence` as Graph
+ * spells it. moveAlerts refuses a `newCorrelationReasons` naming anything else, as the service does.
+ */
+export const GRAPH_CORRELATION_REASONS = [
+  'repeatedAlertOccurrence',
+  'sameGeography',
+  'similarArtifacts',
+  'sameTargetedAsset',
+  'sameNetworkSegment',
+  'eventSequence',
+  'timeFrame',
+  'sameThreatSource',
+  'similarTTPsOrBehavior',
+  'sameActor',
+  'sameCampaign',
+  'sharedIndicators',
+  'sameAsset',
+  'networkProximity',
+  'eventCasualSequence',
+  'temporalProximity',
+  'lateralMovementPath',
+  'unknownFutureValue',
+] as const;
+
 /** A small tenant: `incidents` incidents with `alertsPer` alerts each (ids 1001…, alerts da…). */
 export function makeTenant(
   incidents: number,
@@ -205,30 +249,44 @@ export async function startFakeGraphServer(opts: FakeGraphOptions = {}) {
   function moveAlerts(body: Record<string, unknown>): [number, unknown] {
     const ids = body.alertIds as string[];
     if (!Array.isArray(ids) || !ids.length || !ids.every((x) => typeof x === 'string')) {
-      return [400, { error: { code: 'BadRequest', message: 'alertIds is required.' } }];
+      return [400, graphError('BadRequest', 'alertIds is required.')];
     }
     const missing = ids.filter((id) => !alerts.has(id));
-    if (missing.length)
-      return [404, { error: { code: 'NotFound', message: `Alert ${missing[0]} was not found.` } }];
+    if (missing.length) return [404, graphError('NotFound', `Alert ${missing[0]} was not found.`)];
     const forbidden = ids.filter((id) => forbiddenAlerts.has(id));
     if (forbidden.length) {
-      return [
-        403,
-        { error: { code: 'Forbidden', message: `Insufficient privileges to update alert ${forbidden[0]}.` } },
-      ];
+      return [403, graphError('Forbidden', `Insufficient privileges to update alert ${forbidden[0]}.`)];
+    }
+    const reasons = body.newCorrelationReasons;
+    if (reasons !== undefined && reasons !== null) {
+      // A flags enum travels as one string, members separated by ", " (OData flags).
+      if (typeof reasons !== 'string')
+        return [400, graphError('BadRequest', 'newCorrelationReasons must be a string.')];
+      const unknown = reasons
+        .split(',')
+        .map((r) => r.trim())
+        .find((r) => !(GRAPH_CORRELATION_REASONS as readonly string[]).includes(r));
+      if (unknown !== undefined) {
+        return [
+          400,
+          graphError(
+            'BadRequest',
+            `The value '${unknown}' is not a valid member of the enumeration type 'microsoft.graph.security.correlationReason'.`,
+          ),
+        ];
+      }
     }
     const at = tick();
     const asked = body.incidentId;
     if (asked !== null && asked !== undefined && typeof asked !== 'string') {
-      return [400, { error: { code: 'BadRequest', message: 'incidentId must be a string or null.' } }];
+      return [400, graphError('BadRequest', 'incidentId must be a string or null.')];
     }
     let target: string;
     if (typeof asked === 'string') {
       target = asked;
       const inc = incidents.get(target);
-      if (!inc) return [404, { error: { code: 'NotFound', message: `Incident ${target} was not found.` } }];
-      if (inc.status === 'redirected')
-        return [409, { error: { code: 'Conflict', message: `Incident ${target} was merged.` } }];
+      if (!inc) return [404, graphError('NotFound', `Incident ${target} was not found.`)];
+      if (inc.status === 'redirected') return [409, graphError('Conflict', `Incident ${target} was merged.`)];
     } else {
       target = newIncidentId();
       const first = alerts.get(ids[0] as string)!;
@@ -271,11 +329,10 @@ export async function startFakeGraphServer(opts: FakeGraphOptions = {}) {
   function mergeIncidents(body: Record<string, unknown>): [number, unknown] {
     const ids = body.incidentIds;
     if (!Array.isArray(ids) || ids.length < 2) {
-      return [400, { error: { code: 'BadRequest', message: 'incidentIds needs at least two incidents.' } }];
+      return [400, graphError('BadRequest', 'incidentIds needs at least two incidents.')];
     }
     const missing = ids.filter((id) => typeof id !== 'string' || !incidents.has(id));
-    if (missing.length)
-      return [404, { error: { code: 'NotFound', message: `Incident ${missing[0]} was not found.` } }];
+    if (missing.length) return [404, graphError('NotFound', `Incident ${missing[0]} was not found.`)];
     const at = tick();
     const [target, ...rest] = ids as string[];
     for (const id of rest) {
@@ -426,7 +483,7 @@ export async function startFakeGraphServer(opts: FakeGraphOptions = {}) {
     try {
       entry.body = raw ? JSON.parse(raw) : undefined;
     } catch {
-      return reply(400, { error: { code: 'BadRequest', message: 'The body is not JSON.' } });
+      return reply(400, graphError('BadRequest', 'The body is not JSON.'));
     }
     const fault = faults.find(
       (f) =>
@@ -439,22 +496,22 @@ export async function startFakeGraphServer(opts: FakeGraphOptions = {}) {
       fault.times--;
       return reply(
         fault.status,
-        fault.body ?? { error: { code: 'Injected', message: `Injected ${fault.status}` } },
+        fault.body ?? graphError('Injected', `Injected ${fault.status}`),
         fault.headers,
       );
     }
 
     let status = 404;
-    let body: unknown = { error: { code: 'UnknownError', message: `No route for ${method} ${path}` } };
+    let body: unknown = graphError('UnknownError', `No route for ${method} ${path}`);
     if (method === 'GET' && path === '/v1.0/security/incidents') {
       try {
         [status, body] = [200, listIncidents(url, base)];
       } catch (e) {
-        [status, body] = [400, { error: { code: 'BadRequest', message: (e as Error).message } }];
+        [status, body] = [400, graphError('BadRequest', (e as Error).message)];
       }
     } else if (method === 'GET' && /^\/v1\.0\/security\/incidents\/[^/]+$/.test(path)) {
       const inc = incidents.get(decodeURIComponent(path.split('/')[4]!));
-      if (!inc) [status, body] = [404, { error: { code: 'NotFound', message: 'Incident not found.' } }];
+      if (!inc) [status, body] = [404, graphError('NotFound', 'Incident not found.')];
       else {
         const { comments: _c, ...rest } =
           url.searchParams.get('$expand') === 'alerts' ? withAlerts(inc) : { ...inc };
@@ -462,7 +519,7 @@ export async function startFakeGraphServer(opts: FakeGraphOptions = {}) {
       }
     } else if (method === 'GET' && path.startsWith('/v1.0/security/alerts_v2/')) {
       const a = alerts.get(decodeURIComponent(path.slice('/v1.0/security/alerts_v2/'.length)));
-      [status, body] = a ? [200, a] : [404, { error: { code: 'NotFound', message: 'Alert not found.' } }];
+      [status, body] = a ? [200, a] : [404, graphError('NotFound', 'Alert not found.')];
     } else if (method === 'POST' && path === '/v1.0/security/alerts_v2/moveAlerts') {
       [status, body] = moveAlerts((entry.body ?? {}) as Record<string, unknown>);
     } else if (method === 'POST' && path === '/v1.0/security/incidents/mergeIncidents') {
@@ -470,9 +527,9 @@ export async function startFakeGraphServer(opts: FakeGraphOptions = {}) {
     } else if (method === 'POST' && /^\/v1\.0\/security\/incidents\/[^/]+\/comments$/.test(path)) {
       const inc = incidents.get(decodeURIComponent(path.split('/')[4]!));
       const comment = (entry.body as { comment?: unknown } | undefined)?.comment;
-      if (!inc) [status, body] = [404, { error: { code: 'NotFound', message: 'Incident not found.' } }];
+      if (!inc) [status, body] = [404, graphError('NotFound', 'Incident not found.')];
       else if (typeof comment !== 'string' || !comment)
-        [status, body] = [400, { error: { code: 'BadRequest', message: 'comment is required.' } }];
+        [status, body] = [400, graphError('BadRequest', 'comment is required.')];
       else {
         const at = tick();
         inc.comments = [
@@ -508,7 +565,7 @@ export async function startFakeGraphServer(opts: FakeGraphOptions = {}) {
 
   const server = createServer((req, res) => {
     handle(req, res, base).catch((e) => {
-      if (!res.headersSent) send(res, 500, { error: { code: 'InternalServerError', message: String(e) } });
+      if (!res.headersSent) send(res, 500, graphError('InternalServerError', String(e)));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -6,6 +6,7 @@ import { FlyoutFooter } from '@/components/move/FlyoutFooter';
 import { ReasonsPicker } from '@/components/move/ReasonsPicker';
 import { SavePreview } from '@/components/move/SavePreview';
 import { SelectedAlerts } from '@/components/move/SelectedAlerts';
+import { CORRELATION_REASONS } from '@/lib/model';
 import type { FlyoutAlert } from '@/lib/move/flyout-reader';
 import type { MovePreview } from '@/lib/move/preview';
 
@@ -89,8 +90,23 @@ describe('ReasonsPicker', () => {
     const onToggle = vi.fn();
     render(<ReasonsPicker reasons={new Set(['sameAsset'] as const)} onToggle={onToggle} disabled={false} />);
     expect(screen.getByText('Reasons (optional): 1 selected')).toBeTruthy();
-    fireEvent.click(screen.getByRole('checkbox', { name: 'Lateral movement' }));
-    expect(onToggle).toHaveBeenCalledWith('lateralMovement');
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Lateral movement path' }));
+    expect(onToggle).toHaveBeenCalledWith('lateralMovementPath');
+  });
+
+  it("offers exactly Graph's correlationReason members, none Graph would refuse", () => {
+    const onToggle = vi.fn();
+    render(<ReasonsPicker reasons={new Set()} onToggle={onToggle} disabled={false} />);
+    const boxes = screen.getAllByRole('checkbox');
+    for (const box of boxes) fireEvent.click(box);
+    const offered = onToggle.mock.calls.map(([r]) => r as string);
+    expect([...offered].sort()).toEqual([...CORRELATION_REASONS].sort());
+    expect(offered).toHaveLength(17);
+    for (const gone of ['sameEntity', 'similarDetection', 'lateralMovement', 'sameOrganizationWide'])
+      expect(offered).not.toContain(gone);
+    // Readable words, Graph's own misspelling not shown to the analyst.
+    expect(screen.getByRole('checkbox', { name: 'Similar TTPs or behavior' })).toBeTruthy();
+    expect(screen.getByRole('checkbox', { name: 'Causal event sequence' })).toBeTruthy();
   });
 });
 

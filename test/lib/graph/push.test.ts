@@ -416,4 +416,53 @@ describe('push moves to Microsoft Graph', () => {
     expect(h.server.moveCalls()).toHaveLength(1);
     expect((await h.db.moves.get(result.undoToken))?.sync).toBe('synced');
   });
+
+  it('sends only Graph correlationReason members: reasons an older entry holds stay in the log, not in the request', async () => {
+    await connected();
+    const { moveAlerts } = await import('@/lib/move/move');
+    // A move made while the flyout still offered reasons Graph does not know (or an imported log entry):
+    // the stored entry holds them. The worker stopped before afterMove ran, so it is queued on the next sync.
+    const result = await moveAlerts(
+      h.db,
+      {
+        alertIds: ['da63852_0'],
+        target: { kind: 'existing', incidentId: '1004' },
+        comment: 'Same host',
+        reasons: ['sameAsset'],
+      },
+      {
+        actor: { displayName: 'A', upn: 'a' },
+        profile: DEFAULT_PROFILE,
+        now: h.deps.now,
+        newToken: () => 'old-reasons-1',
+      },
+    );
+    await h.db.activity
+      .where('moveToken')
+      .equals(result.undoToken)
+      .modify((e) => {
+        e.reasons = ['sameEntity', 'sameAsset', 'lateralMovement', 'temporalProximity', 'sameAsset'];
+      });
+    await h.restart().now();
+
+    const [call] = h.server.moveCalls();
+    expect(call?.status).toBe(200);
+    expect(call?.body).toMatchObject({ newCorrelationReasons: 'sameAsset, temporalProximity' });
+    expect((await h.db.moves.get(result.undoToken))?.sync).toBe('synced');
+    expect(h.server.alerts.get('da63852_0')?.incidentId).toBe('1004');
+    const logged = (await activityOf(h, '1004')).find((e) => e.kind === 'alertCorrelated');
+    expect(logged?.reasons).toContain('sameEntity');
+  });
+
+  it('is refused by the test server, as by Graph, when a reason is not a correlationReason member', async () => {
+    await connected();
+    expect(
+      h.server.moveAlerts({
+        alertIds: ['da63850_0'],
+        incidentId: '1002',
+        newCorrelationReasons: 'sameAsset, sameEntity',
+      }),
+    ).toEqual([400, expect.objectContaining({ error: expect.objectContaining({ code: 'BadRequest' }) })]);
+    expect(h.server.alerts.get('da63850_0')?.incidentId).toBe('1001');
+  });
 });
