@@ -57,6 +57,8 @@ export interface RequestOptions {
 
 export interface GraphClient {
   readonly apiBase: string;
+  /** Whether `request` would follow this link (a path, or a URL on the configured Graph). */
+  follows(pathOrUrl: string): boolean;
   request(method: 'GET' | 'POST', pathOrUrl: string, opts?: RequestOptions): Promise<unknown>;
 }
 
@@ -130,6 +132,11 @@ export function createGraphClient(opts: GraphClientOptions): GraphClient {
           headers: {
             Authorization: `Bearer ${token}`,
             Accept: 'application/json',
+            // Evolvable enums: without this, members Graph added later (a Sentinel alert's
+            // serviceSource `microsoftSentinel`, detectionSource `scheduledAlerts`, incident status
+            // `awaitingAction`) arrive as `unknownFutureValue`.
+            // https://learn.microsoft.com/graph/best-practices-concept#handling-future-members-in-evolvable-enumerations
+            ...(method === 'GET' ? { Prefer: 'include-unknown-enum-members' } : {}),
             ...(ro.body === undefined ? {} : { 'Content-Type': 'application/json' }),
             ...ro.headers,
           },
@@ -215,5 +222,7 @@ export function createGraphClient(opts: GraphClientOptions): GraphClient {
     }
   }
 
-  return { apiBase, request };
+  const follows = (pathOrUrl: string) => pathOrUrl.startsWith('/') || pathOrUrl.startsWith(`${apiBase}/`);
+
+  return { apiBase, follows, request };
 }

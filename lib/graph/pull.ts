@@ -137,16 +137,41 @@ export async function pull(opts: PullOptions): Promise<PullResult> {
     };
   }
   while (url) {
-    const page = readPage(await client.request('GET', url));
-    if (page.value.length) {
-      const parsed = parseImport(JSON.stringify({ value: page.value }));
-      if (!parsed.ok) {
-        const shown = parsed.problems.slice(0, 3).join('; ');
+    let page: { value: unknown[]; nextLink?: string };
+    let parsed: Extract<ReturnType<typeof parseImport>, { ok: true }> | undefined;
+    try {
+      page = readPage(await client.request('GET', url));
+      if (page.nextLink && !client.follows(page.nextLink))
+        throw new GraphError('invalid', 'Microsoft Graph sent a link to another site; it was not followed.');
+      if (page.value.length) {
+        const result = parseImport(JSON.stringify({ value: page.value }));
+        if (!result.ok) {
+          const shown = result.problems.slice(0, 3).join('; ');
+          throw new GraphError(
+            'invalid',
+            `Microsoft Graph sent incidents that failed validation, so that page was not saved: ${shown}${result.problems.length > 3 ? '; …' : ''}.`,
+          );
+        }
+        parsed = result;
+      }
+    } catch (e) {
+      // A page Graph refused (an expired or malformed next link) or answered with something unusable: asking
+      // for the same link again would fail the same way for ever. The run starts again from the last complete
+      // one's high-water mark (pages already written are written again, which is harmless); a network
+      // problem, throttling or a 5xx keeps the place, since the same link will work later.
+      if (e instanceof GraphError && (e.kind === 'refused' || e.kind === 'invalid')) {
+        await writePullState(db, { highWater: state.highWater, runPulled: 0, runPages: 0 });
         throw new GraphError(
-          'invalid',
-          `Microsoft Graph sent incidents that failed validation, so that page was not saved: ${shown}${parsed.problems.length > 3 ? '; …' : ''}.`,
+          e.kind,
+          `${e.message} The next sync starts the list of incidents again.`,
+          e.status,
+          e.code,
+          e.retryAfterMs,
         );
       }
+      throw e;
+    }
+    if (parsed) {
       const incidents = await prepareIncidents(db, parsed.data.incidents);
       if (incidents.length)
         await writeImport(db, { incidents, activity: [] }, { now: opts.now(), origin: 'graph' });

@@ -48,6 +48,8 @@ export interface LoggedRequest {
   query: URLSearchParams;
   body: unknown;
   clientRequestId?: string;
+  /** The request's `Prefer` header, if any. */
+  prefer?: string;
   status: number;
 }
 
@@ -88,6 +90,43 @@ export function graphError(code: string, message: string, clientRequestId?: stri
       },
     },
   };
+}
+
+/**
+ * Evolvable enum members: those Graph added after `unknownFutureValue`. Without
+ * `Prefer: include-unknown-enum-members` Graph answers them as `unknownFutureValue`
+ * (https://learn.microsoft.com/graph/best-practices-concept#handling-future-members-in-evolvable-enumerations).
+ */
+const EVOLVABLE: Record<string, readonly string[]> = {
+  // incident.status (security-incidentstatus)
+  status: ['awaitingAction'],
+  // alert.serviceSource (security-servicesource)
+  serviceSource: ['microsoftDefenderForCloud', 'microsoftSentinel', 'microsoftInsiderRiskManagement'],
+  // alert.detectionSource (security-detectionsource)
+  detectionSource: [
+    'nrtAlerts',
+    'scheduledAlerts',
+    'microsoftDefenderThreatIntelligenceAnalytics',
+    'builtInMl',
+    'microsoftInsiderRiskManagement',
+    'microsoftThreatIntelligence',
+    'microsoftSentinel',
+  ],
+  // incident/alert determination (security-alertdetermination)
+  determination: ['clean', 'insufficientData', 'confirmedActivity', 'maliciousUserActivity'],
+};
+const PREFER_UNKNOWN = 'include-unknown-enum-members';
+
+/** A record as Graph serializes it for a client that did (or did not) ask for evolvable members. */
+function serialize<T extends Record<string, unknown>>(record: T, includeUnknown: boolean): T {
+  if (includeUnknown) return record;
+  const out: Record<string, unknown> = { ...record };
+  for (const [field, members] of Object.entries(EVOLVABLE))
+    if (typeof out[field] === 'string' && members.includes(out[field] as string))
+      out[field] = 'unknownFutureValue';
+  if (Array.isArray(out.alerts))
+    out.alerts = (out.alerts as Record<string, unknown>[]).map((a) => serialize(a, false));
+  return out as T;
 }
 
 /**
@@ -204,6 +243,8 @@ export async function startFakeGraphServer(opts: FakeGraphOptions = {}) {
     return new Date(clock).toISOString().replace('.000Z', '.1234567Z');
   };
   let maxPage = opts.maxPageSize ?? 50;
+  /** Next links issued and not expired: a skip token is the server's, and it does not last for ever. */
+  const issuedLinks = new Set<string>();
 
   const send = (
     res: ServerResponse,
@@ -348,9 +389,12 @@ export async function startFakeGraphServer(opts: FakeGraphOptions = {}) {
     return [200, { targetIncidentId: target }];
   }
 
-  function listIncidents(url: URL, base: string): unknown {
+  function listIncidents(url: URL, base: string, includeUnknown: boolean): unknown {
     const top = Math.min(Number(url.searchParams.get('$top') ?? maxPage) || maxPage, maxPage);
-    const skip = Number(url.searchParams.get('$skiptoken') ?? 0) || 0;
+    const skipToken = url.searchParams.get('$skiptoken');
+    if (skipToken !== null && !issuedLinks.has(url.href))
+      throw Object.assign(new Error('The $skiptoken is invalid or has expired.'), { status: 400 });
+    const skip = Number(skipToken ?? 0) || 0;
     const filter = url.searchParams.get('$filter');
     let list = [...incidents.values()].sort((a, b) => Number(a.id) - Number(b.id));
     if (filter) {
@@ -362,7 +406,7 @@ export async function startFakeGraphServer(opts: FakeGraphOptions = {}) {
     const expand = url.searchParams.get('$expand') === 'alerts';
     const page = list.slice(skip, skip + top).map((i) => {
       const { comments: _c, ...rest } = expand ? withAlerts(i) : { ...i };
-      return rest;
+      return serialize(rest, includeUnknown);
     });
     const out: Record<string, unknown> = {
       '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#security/incidents(alerts())',
@@ -373,6 +417,7 @@ export async function startFakeGraphServer(opts: FakeGraphOptions = {}) {
       for (const [k, v] of url.searchParams) if (k !== '$skiptoken') next.searchParams.set(k, v);
       next.searchParams.set('$skiptoken', String(skip + top));
       out['@odata.nextLink'] = next.toString();
+      issuedLinks.add(next.href);
     }
     return out;
   }
@@ -388,8 +433,12 @@ export async function startFakeGraphServer(opts: FakeGraphOptions = {}) {
       query: url.searchParams,
       body: undefined,
       clientRequestId: req.headers['client-request-id'] as string | undefined,
+      prefer: req.headers.prefer as string | undefined,
       status: 0,
     };
+    const includeUnknown = (entry.prefer ?? '')
+      .split(',')
+      .some((p) => p.trim().toLowerCase() === PREFER_UNKNOWN);
     requests.push(entry);
     const reply = (status: number, body?: unknown, headers?: Record<string, string>) => {
       entry.status = status;
@@ -505,7 +554,7 @@ export async function startFakeGraphServer(opts: FakeGraphOptions = {}) {
     let body: unknown = graphError('UnknownError', `No route for ${method} ${path}`);
     if (method === 'GET' && path === '/v1.0/security/incidents') {
       try {
-        [status, body] = [200, listIncidents(url, base)];
+        [status, body] = [200, listIncidents(url, base, includeUnknown)];
       } catch (e) {
         [status, body] = [400, graphError('BadRequest', (e as Error).message)];
       }
@@ -515,11 +564,13 @@ export async function startFakeGraphServer(opts: FakeGraphOptions = {}) {
       else {
         const { comments: _c, ...rest } =
           url.searchParams.get('$expand') === 'alerts' ? withAlerts(inc) : { ...inc };
-        [status, body] = [200, rest];
+        [status, body] = [200, serialize(rest, includeUnknown)];
       }
     } else if (method === 'GET' && path.startsWith('/v1.0/security/alerts_v2/')) {
       const a = alerts.get(decodeURIComponent(path.slice('/v1.0/security/alerts_v2/'.length)));
-      [status, body] = a ? [200, a] : [404, graphError('NotFound', 'Alert not found.')];
+      [status, body] = a
+        ? [200, serialize(a, includeUnknown)]
+        : [404, graphError('NotFound', 'Alert not found.')];
     } else if (method === 'POST' && path === '/v1.0/security/alerts_v2/moveAlerts') {
       [status, body] = moveAlerts((entry.body ?? {}) as Record<string, unknown>);
     } else if (method === 'POST' && path === '/v1.0/security/incidents/mergeIncidents') {
@@ -580,6 +631,10 @@ export async function startFakeGraphServer(opts: FakeGraphOptions = {}) {
     forbiddenAlerts,
     setMaxPageSize(n: number) {
       maxPage = n;
+    },
+    /** Every next link issued so far stops working (Graph's skip tokens expire): 400 from then on. */
+    expireNextLinks() {
+      issuedLinks.clear();
     },
     /** The next `times` requests matching `path` get this status (e.g. 429 with `Retry-After`). */
     failNext(

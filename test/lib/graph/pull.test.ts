@@ -178,4 +178,93 @@ describe('pull from Microsoft Graph', () => {
     await expect(h.service.now()).rejects.toThrow('link to another site');
     expect(seen.some((u) => u.includes('evil.example'))).toBe(false);
   });
+
+  it('after a next link to another site, the next sync starts the list again instead of failing for good', async () => {
+    h = await graphHarness({ tenant: [4, 1], maxPageSize: 2 });
+    await h.service.signIn();
+    const real = (input: RequestInfo | URL, init?: RequestInit) => fetch(input, init);
+    // Only the first page's answer carries the foreign link.
+    let rewritten = false;
+    h.setFetch(async (input, init) => {
+      const res = await real(input, init);
+      if (rewritten || !String(input).includes('/security/incidents?')) return res;
+      rewritten = true;
+      const body = await res.json();
+      return new Response(
+        JSON.stringify({
+          ...body,
+          '@odata.nextLink': 'https://evil.example/v1.0/security/incidents?$skiptoken=2',
+        }),
+        { status: 200 },
+      );
+    });
+    await expect(h.service.now()).rejects.toThrow('link to another site');
+    expect((await readPullState(h.db)).nextLink).toBeUndefined();
+    expect((await readSyncStatus(h.db)).lastError).toMatch(/starts the list of incidents again/);
+
+    // Sync now again: it works, and says nothing is wrong any more.
+    h.server.requests.length = 0;
+    await expect(h.service.now()).resolves.toEqual({ pulled: 4, pushed: 0 });
+    expect(incidentGets(h).map((r) => r.query.get('$skiptoken'))).toEqual([null, '2']);
+    expect(await h.db.incidents.count()).toBe(4);
+    expect((await readSyncStatus(h.db)).lastError).toBeUndefined();
+    expect((await readPullState(h.db)).highWater).toBe('2026-11-01T08:03:00.000Z');
+  });
+
+  it('after Graph refuses a next link (its skip token expired), the next sync starts the list again', async () => {
+    h = await graphHarness({ tenant: [6, 1], maxPageSize: 2 });
+    await h.service.signIn();
+    // Page 1 arrives; the worker is stopped before page 2 and comes back after the skip token expired.
+    h.setFetch(async (input, init) => {
+      if (String(input).includes('skiptoken=2')) throw new TypeError('Failed to fetch');
+      return fetch(input, init);
+    });
+    await expect(h.service.now()).rejects.toThrow();
+    expect((await readPullState(h.db)).nextLink).toContain('skiptoken=2');
+    h.setFetch((input, init) => fetch(input, init));
+    h.server.expireNextLinks();
+
+    await expect(h.restart().now()).rejects.toThrow(/skiptoken is invalid or has expired.*starts the list/);
+    expect((await readPullState(h.db)).nextLink).toBeUndefined();
+
+    h.server.requests.length = 0;
+    await expect(h.service.now()).resolves.toEqual({ pulled: 6, pushed: 0 });
+    expect(incidentGets(h).map((r) => r.query.get('$skiptoken'))).toEqual([null, '2', '4']);
+    expect(await h.db.incidents.count()).toBe(6);
+    expect((await readSyncStatus(h.db)).lastError).toBeUndefined();
+  });
+
+  it("asks for evolvable enum members on every read, so a Sentinel alert keeps Graph's own values", async () => {
+    h = await graphHarness({ tenant: [2, 1] });
+    Object.assign(h.server.alerts.get('da63850_0')!, {
+      serviceSource: 'microsoftSentinel',
+      detectionSource: 'scheduledAlerts',
+    });
+    Object.assign(h.server.incidents.get('1002')!, { status: 'awaitingAction' });
+    await h.service.signIn();
+    await h.service.now();
+    await h.move({ alertIds: ['da63850_0'], target: { kind: 'existing', incidentId: '1002' }, comment: 'x' });
+    await h.service.now();
+
+    expect(await h.db.alerts.get('da63850_0')).toMatchObject({
+      serviceSource: 'microsoftSentinel',
+      detectionSource: 'scheduledAlerts',
+    });
+    expect((await h.db.incidents.get('1002'))?.status).toBe('awaitingAction');
+    const reads = h.server.requests.filter((r) => r.method === 'GET' && r.path.startsWith('/v1.0/'));
+    expect(reads.length).toBeGreaterThan(1);
+    expect(reads.every((r) => r.prefer === 'include-unknown-enum-members')).toBe(true);
+  });
+
+  it('the test server answers evolvable members as unknownFutureValue to a client that did not ask for them', async () => {
+    h = await graphHarness({ tenant: [1, 1] });
+    Object.assign(h.server.alerts.get('da63850_0')!, { serviceSource: 'microsoftSentinel' });
+    const token = h.server.issueToken();
+    const get = (prefer?: string) =>
+      fetch(`${h.server.url}/v1.0/security/alerts_v2/da63850_0`, {
+        headers: { Authorization: `Bearer ${token}`, ...(prefer ? { Prefer: prefer } : {}) },
+      }).then((r) => r.json() as Promise<{ serviceSource: string }>);
+    expect((await get()).serviceSource).toBe('unknownFutureValue');
+    expect((await get('include-unknown-enum-members')).serviceSource).toBe('microsoftSentinel');
+  });
 });
