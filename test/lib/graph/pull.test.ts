@@ -243,7 +243,12 @@ describe('pull from Microsoft Graph', () => {
     Object.assign(h.server.incidents.get('1002')!, { status: 'awaitingAction' });
     await h.service.signIn();
     await h.service.now();
-    await h.move({ alertIds: ['da63850_0'], target: { kind: 'existing', incidentId: '1002' }, comment: 'x' });
+    await h.move({
+      alertIds: ['da63850_0'],
+      target: { kind: 'existing', incidentId: '1002' },
+      comment: 'x',
+      reasons: [],
+    });
     await h.service.now();
 
     expect(await h.db.alerts.get('da63850_0')).toMatchObject({
