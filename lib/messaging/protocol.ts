@@ -12,38 +12,44 @@ export { MAX_COMMENT, type MoveInput, type MoveTarget, moveInput, moveTarget } f
 
 import { moveInput } from '../move/input';
 
-export const sampleSize = z.object({
+export const sampleSize = z.strictObject({
   incidents: z.number().int().min(1).max(100_000).optional(),
   alerts: z.number().int().min(1).max(500_000).optional(),
   seed: z.number().int().optional(),
 });
 
-/** Requests from extension pages (trusted). */
+/**
+ * Requests from extension pages (trusted). Strict objects: a message with a field the protocol does not name is
+ * refused, not acted on with the field dropped (test/entrypoints/background-fuzz.test.ts).
+ */
 export const pageRequest = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('store.loadSample'), size: sampleSize.optional() }),
-  z.object({ type: z.literal('store.clear') }),
+  z.strictObject({ type: z.literal('store.loadSample'), size: sampleSize.optional() }),
+  z.strictObject({ type: z.literal('store.clear') }),
   /** Compares the store with the witness kept outside IndexedDB (a lost store is noticed here). */
-  z.object({ type: z.literal('store.check') }),
+  z.strictObject({ type: z.literal('store.check') }),
   /** The analyst chose to go on without the lost store's data. */
-  z.object({ type: z.literal('store.acknowledgeLoss') }),
-  z.object({ type: z.literal('backup.now') }),
-  z.object({ type: z.literal('backup.restore') }),
-  z.object({ type: z.literal('move.run'), input: moveInput }),
-  z.object({ type: z.literal('move.undo'), token: z.string().min(1).max(100) }),
+  z.strictObject({ type: z.literal('store.acknowledgeLoss') }),
+  z.strictObject({ type: z.literal('backup.now') }),
+  z.strictObject({ type: z.literal('backup.restore') }),
+  z.strictObject({ type: z.literal('move.run'), input: moveInput }),
+  z.strictObject({ type: z.literal('move.undo'), token: z.string().min(1).max(100) }),
   /** Whether the move with this token was saved, and its result: asked when an answer was lost. */
-  z.object({ type: z.literal('move.status'), token: z.string().min(1).max(100) }),
-  z.object({ type: z.literal('flyout.selection'), nonce: z.string().min(1).max(100) }),
-  z.object({ type: z.literal('sites.sync') }),
-  z.object({ type: z.literal('sync.now') }),
-  z.object({ type: z.literal('sync.signIn') }),
-  z.object({ type: z.literal('sync.signOut') }),
+  z.strictObject({ type: z.literal('move.status'), token: z.string().min(1).max(100) }),
+  z.strictObject({ type: z.literal('flyout.selection'), nonce: z.string().min(1).max(100) }),
+  z.strictObject({ type: z.literal('sites.sync') }),
+  z.strictObject({ type: z.literal('sync.now') }),
+  z.strictObject({ type: z.literal('sync.signIn') }),
+  z.strictObject({ type: z.literal('sync.signOut') }),
 ]);
 
 /** Requests a content script may send: only what a page button needs. Never a move. */
 export const contentRequest = z.discriminatedUnion('type', [
   /** The site adapters that apply to the page (validated here, so the content script carries no schema library). */
-  z.object({ type: z.literal('page.adapters'), url: z.string().max(4_000) }),
-  z.object({ type: z.literal('page.openFlyout'), alertIds: z.array(z.string().max(200)).min(1).max(1_000) }),
+  z.strictObject({ type: z.literal('page.adapters'), url: z.string().max(4_000) }),
+  z.strictObject({
+    type: z.literal('page.openFlyout'),
+    alertIds: z.array(z.string().max(200)).min(1).max(1_000),
+  }),
 ]);
 
 export const request = z.union([pageRequest, contentRequest]);
@@ -103,9 +109,9 @@ export const responseEnvelope = z.union([
  */
 export const IMPORT_PORT = 'import';
 export const importPortMessage = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('chunk'), text: z.string().max(16 * 1024 * 1024) }),
-  z.object({ type: z.literal('end'), fileName: z.string().max(500).optional() }),
-  z.object({ type: z.literal('sample'), size: sampleSize.optional() }),
+  z.strictObject({ type: z.literal('chunk'), text: z.string().max(16 * 1024 * 1024) }),
+  z.strictObject({ type: z.literal('end'), fileName: z.string().max(500).optional() }),
+  z.strictObject({ type: z.literal('sample'), size: sampleSize.optional() }),
 ]);
 export type ImportPortMessage = z.infer<typeof importPortMessage>;
 export type ImportProgress =

@@ -10,12 +10,12 @@ export const MAX_COMMENT = 30_000;
 export const MAX_IDS = 200_000;
 
 export const moveTarget = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('existing'), incidentId }),
-  z.object({ kind: z.literal('new') }),
+  z.strictObject({ kind: z.literal('existing'), incidentId }),
+  z.strictObject({ kind: z.literal('new') }),
 ]);
 export type MoveTarget = z.infer<typeof moveTarget>;
 
-export const moveInput = z.object({
+export const moveInput = z.strictObject({
   alertIds: z.array(alertId).min(1, 'Select at least one alert.').max(MAX_IDS),
   target: moveTarget,
   comment: z
@@ -23,7 +23,14 @@ export const moveInput = z.object({
     .max(MAX_COMMENT, `The comment is longer than ${MAX_COMMENT.toLocaleString('en')} characters.`),
   reasons: z.array(z.enum(CORRELATION_REASONS)).max(CORRELATION_REASONS.length).default([]),
   /** Alert versions the user saw: a change made meanwhile elsewhere wins and this move is refused. */
-  expectedVersions: z.record(z.string(), z.number().int().positive()).optional(),
+  expectedVersions: z
+    // zod drops an own "__proto__" key of a record silently: refuse it instead of moving without it.
+    .custom<Record<string, number>>(
+      (v) => typeof v !== 'object' || v === null || !Object.hasOwn(v, '__proto__'),
+      'has a "__proto__" key, which is not an alert id',
+    )
+    .pipe(z.record(z.string(), z.number().int().positive()))
+    .optional(),
   /**
    * The move's own id, chosen by the page that asks: a repeated request with the same token (an answer lost
    * when the background stopped) returns the first result instead of moving again. Also the undo token.
