@@ -7,6 +7,9 @@ import { COMMENT_COUNTER_FROM } from '@/components/move/CommentField';
 import { MoveFlyout } from '@/components/move/MoveFlyout';
 import { MoveStatus } from '@/components/move/MoveStatus';
 import { draftKey } from '@/components/move/use-move-draft';
+import { type GraphClient, GraphError } from '@/lib/graph/client';
+import { drainOutbox } from '@/lib/graph/drain';
+import { enqueueMove } from '@/lib/graph/outbox';
 import type { MoveResult } from '@/lib/messaging/protocol';
 import { createRouter } from '@/lib/messaging/router';
 import { type Alert, DEFAULT_PROFILE, type Incident } from '@/lib/model';
@@ -432,6 +435,72 @@ describe('the status after Save', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Undo' }));
     await screen.findByText(/^Undo was refused: This move can't be undone because things changed since/);
     expect((await db.alerts.get('da1'))?.incidentId).toBe('3100');
+  });
+
+  /** The background's side of sync: queue the move, then send it to a Graph that answers with `answer`. */
+  const ctx = { now: () => new Date().toISOString(), newId: () => crypto.randomUUID() };
+  const graph = (answer: () => unknown): GraphClient => ({
+    apiBase: 'https://graph.example/v1.0',
+    follows: () => true,
+    request: async () => answer(),
+  });
+  const sendToGraph = (client: GraphClient) =>
+    drainOutbox({ db, client, ...ctx, actor: { displayName: 'System', upn: 'system' } });
+  const showStatus = (result: MoveResult) =>
+    render(
+      <DbContext.Provider value={db}>
+        <MoveStatus result={result} onDismiss={() => undefined} />
+      </DbContext.Provider>,
+    );
+
+  it('follows a synced move: waiting to sync, then synced, Undo still there', async () => {
+    const r = await sendElsewhere({
+      type: 'move.run',
+      input: { alertIds: ['da3'], target: { kind: 'existing', incidentId: '2041' }, comment: 'Same user' },
+    });
+    const result = (r as { data: MoveResult }).data;
+    await enqueueMove(db, result.undoToken, ctx);
+    showStatus(result);
+    const status = screen.getByRole('status');
+    await waitFor(() => expect(status.textContent).toContain('Waiting to sync with Microsoft Defender.'));
+
+    await sendToGraph(graph(() => ({ targetIncidentId: '2041' })));
+    await waitFor(() => expect(status.textContent).toContain('Synced with Microsoft Defender.'));
+    expect(status.textContent).toMatch(/^Moved 1 alert to Ransomware activity on one endpoint \(2041\)\./);
+    expect(within(status).getByRole('button', { name: 'Undo' })).toBeTruthy();
+  });
+
+  it('follows a move Defender refused: the status says it was rolled back, with the reason, and offers no Undo', async () => {
+    const r = await sendElsewhere({
+      type: 'move.run',
+      input: { alertIds: ['da3'], target: { kind: 'existing', incidentId: '2041' }, comment: 'Same user' },
+    });
+    const result = (r as { data: MoveResult }).data;
+    await enqueueMove(db, result.undoToken, ctx);
+    showStatus(result);
+    const status = screen.getByRole('status');
+    await waitFor(() => expect(status.textContent).toContain('Waiting to sync'));
+    expect(within(status).getByRole('button', { name: 'Undo' })).toBeTruthy();
+
+    await sendToGraph(
+      graph(() => {
+        throw new GraphError(
+          'refused',
+          'You do not have permission for this in Microsoft Defender (403: Insufficient privileges to update alert da3.).',
+          403,
+        );
+      }),
+    );
+
+    await waitFor(() =>
+      expect(status.textContent).toMatch(
+        /^Microsoft Defender refused the move of 1 alert to Ransomware activity on one endpoint \(2041\), so it was rolled back here: the alert is back where it was\. You do not have permission for this in Microsoft Defender \(403: Insufficient privileges to update alert da3\.\)\./,
+      ),
+    );
+    expect(status.textContent).not.toContain('Moved 1 alert');
+    expect(within(status).queryByRole('button', { name: 'Undo' })).toBeNull();
+    expect(within(status).getByRole('button', { name: 'Dismiss' })).toBeTruthy();
+    expect((await db.alerts.get('da3'))?.incidentId).toBe('2042');
   });
 
   it('summarises a move to an existing incident', () => {
