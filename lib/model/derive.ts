@@ -10,6 +10,7 @@ import {
   type Tally,
   UNSCOPED,
 } from './';
+import { entityKeysOf } from './entities';
 
 type Evidence = NonNullable<GraphAlert['evidence']>[number];
 
@@ -39,10 +40,16 @@ export function assetsOf(alert: Pick<GraphAlert, 'evidence'>): { devices: string
   return { devices: [...devices], users: [...users] };
 }
 
+/** The alert's entity keys: as stored, else computed from its evidence. */
+export const alertEntities = (a: Pick<Alert, 'evidence' | 'entities'>): string[] =>
+  Array.isArray(a.entities) ? a.entities : entityKeysOf(a);
+
 export function toStoredAlert(alert: GraphAlert, now: string): Alert {
   return {
     ...alert,
     scope: alert.scope ?? scopeOf(alert),
+    // Always from the evidence: a file's `entities` field is not trusted.
+    entities: entityKeysOf(alert),
     version: alert.version ?? 1,
     lastUpdateDateTime: alert.lastUpdateDateTime ?? alert.createdDateTime ?? now,
     lastActivityDateTime: alert.lastActivityDateTime ?? alert.createdDateTime ?? now,
@@ -51,10 +58,26 @@ export function toStoredAlert(alert: GraphAlert, now: string): Alert {
 
 export type { Tally } from './';
 
-const TALLY_FIELDS = ['severity', 'category', 'serviceSource', 'detectionSource', 'asset', 'scope'] as const;
+const TALLY_FIELDS = [
+  'severity',
+  'category',
+  'serviceSource',
+  'detectionSource',
+  'asset',
+  'scope',
+  'entity',
+] as const;
 
-export function emptyTally(): Tally {
-  return { severity: {}, category: {}, serviceSource: {}, detectionSource: {}, asset: {}, scope: {} };
+export function emptyTally(): Tally & { entity: Record<string, number> } {
+  return {
+    severity: {},
+    category: {},
+    serviceSource: {},
+    detectionSource: {},
+    asset: {},
+    scope: {},
+    entity: {},
+  };
 }
 
 export function cloneTally(t: Tally): Tally {
@@ -62,6 +85,9 @@ export function cloneTally(t: Tally): Tally {
   for (const f of TALLY_FIELDS) out[f] = { ...t[f] };
   return out;
 }
+
+/** True for a tally that counts every field (one written before entity keys existed does not). */
+export const isCompleteTally = (t: Tally | undefined): t is Tally => !!t?.entity;
 
 /** Values come from imported data: a key such as `__proto__` or `constructor` must count like any other. */
 function bump(counts: Record<string, number>, key: string, by: number) {
@@ -80,6 +106,8 @@ export function tallyAlert(t: Tally, a: Alert, by: 1 | -1): Tally {
   const { devices, users } = assetsOf(a);
   for (const asset of new Set([...devices, ...users])) bump(t.asset, asset, by);
   bump(t.scope, a.scope, by);
+  t.entity ??= {};
+  for (const key of alertEntities(a)) bump(t.entity, key, by);
   return t;
 }
 
@@ -96,6 +124,7 @@ export interface IncidentSummary {
   detectionSources: string[];
   assets: string[];
   scopes: string[];
+  entities: string[];
   tally: Tally;
   severity?: string;
 }
@@ -113,6 +142,7 @@ export function summaryOf(tally: Tally): IncidentSummary {
     detectionSources: keys(tally.detectionSource),
     assets: keys(tally.asset),
     scopes: keys(tally.scope),
+    entities: keys(tally.entity ?? {}),
     tally,
     severity: alertCount ? highestSeverity(Object.keys(tally.severity)) : undefined,
   };
@@ -173,6 +203,7 @@ export function toStoredIncident(
     detectionSources: s.detectionSources,
     assets: s.assets,
     scopes: s.scopes,
+    entities: s.entities,
     tally: s.tally,
   } as Incident;
 }

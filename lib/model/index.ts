@@ -187,6 +187,8 @@ export type Alert = GraphAlert & {
   lastUpdateDateTime: string;
   /** Last activity, falling back to creation: the queues sort on it. */
   lastActivityDateTime: string;
+  /** Entity keys of its evidence (lib/model/entities.ts); absent on records written before they existed. */
+  entities?: string[];
 };
 
 /** An incident as stored, without its alerts, plus local and derived fields. */
@@ -201,6 +203,8 @@ export type Incident = Omit<GraphIncident, 'alerts'> & {
   detectionSources: string[];
   assets: string[];
   scopes: string[];
+  /** Entity keys of its alerts (multi-entry index `*entities`: which incidents hold a device, a hash…). */
+  entities?: string[];
   /** Counts behind the derived fields; absent on records written before it existed. */
   tally?: Tally;
 };
@@ -217,6 +221,8 @@ export interface Tally {
   detectionSource: Record<string, number>;
   asset: Record<string, number>;
   scope: Record<string, number>;
+  /** Entity keys; absent on tallies written before schema version 2. */
+  entity?: Record<string, number>;
 }
 
 export const LOCAL_INCIDENT_FIELDS = [
@@ -228,9 +234,10 @@ export const LOCAL_INCIDENT_FIELDS = [
   'detectionSources',
   'assets',
   'scopes',
+  'entities',
   'tally',
 ] as const;
-export const LOCAL_ALERT_FIELDS = ['version', 'scope'] as const;
+export const LOCAL_ALERT_FIELDS = ['version', 'scope', 'entities'] as const;
 
 export const actorSchema = z.object({
   displayName: z.string().max(500),

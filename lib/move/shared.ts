@@ -3,7 +3,7 @@
  * count an incident's alerts, and how they write activity entries.
  */
 import type { ActivityEntry, Actor, Alert, Incident, Profile } from '../model';
-import { cloneTally, type Tally, tallyOf } from '../model/derive';
+import { cloneTally, isCompleteTally, type Tally, tallyOf } from '../model/derive';
 import type { MoverDB } from '../store/db';
 
 export interface MoveContext {
@@ -52,13 +52,13 @@ function groupByIncident(alerts: readonly Alert[]): Map<string, Alert[]> {
 
 /**
  * The tally of each incident's current alerts (a copy to change): from the incident record, so the alerts that
- * stay are not read; read through the index only for a record that has none.
+ * stay are not read; read through the index only for a record that has none (or one from before entity keys).
  */
 export async function talliesOf(db: MoverDB, incidents: readonly Incident[]): Promise<Map<string, Tally>> {
   const out = new Map<string, Tally>();
   const missing: string[] = [];
   for (const i of incidents) {
-    if (i.tally) out.set(i.id, cloneTally(i.tally));
+    if (isCompleteTally(i.tally)) out.set(i.id, cloneTally(i.tally));
     else missing.push(i.id);
   }
   if (missing.length) {

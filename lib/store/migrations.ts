@@ -19,6 +19,7 @@ import type Dexie from 'dexie';
 import type { Transaction } from 'dexie';
 import type { Alert } from '../model';
 import { emptyTally, summaryOf, type Tally, tallyAlert } from '../model/derive';
+import { entityKeysOf } from '../model/entities';
 
 export interface Migration {
   version: number;
@@ -40,6 +41,24 @@ export const MIGRATIONS: readonly Migration[] = [
       moves: 'token, at',
       outbox: '++id, state, moveToken',
       meta: 'key',
+    },
+  },
+  {
+    // Entity keys (DESIGN §7): each alert keeps its evidence's keys, each incident the union of its alerts'
+    // (with their counts in the tally), and `*entities` finds the incidents holding a key without a scan.
+    version: 2,
+    stores: {
+      incidents:
+        'id, lastUpdateDateTime, status, severity, createdDateTime, [status+lastUpdateDateTime], *categories, *serviceSources, *scopes, *assets, assignedTo, *entities',
+    },
+    upgrade: async (tx) => {
+      await tx
+        .table('alerts')
+        .toCollection()
+        .modify((alert: Alert) => {
+          alert.entities = entityKeysOf(alert);
+        });
+      await recomputeIncidentSummaries(tx);
     },
   },
 ];
@@ -69,7 +88,7 @@ export function schemaOf(migrations: readonly Migration[] = MIGRATIONS): {
 
 /**
  * For an upgrade: recomputes every incident's derived fields (alertCount, categories, serviceSources,
- * detectionSources, assets, scopes, tally) from the alerts that point at it, with the functions the move
+ * detectionSources, assets, scopes, entities, tally) from the alerts that point at it, with the functions the move
  * uses. Severity, version and everything else stay as they are: the analyst changed nothing. One pass over
  * the alerts, then one over the incidents, so it works at hundreds of thousands of alerts.
  * Answers how many incidents it rewrote.

@@ -8,6 +8,7 @@ import Dexie, { cmp, type IndexableType, type IndexSpec, type Table } from 'dexi
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Alert } from '@/lib/model';
 import { type IncidentSummary, summarize } from '@/lib/model/derive';
+import { entityKeysOf } from '@/lib/model/entities';
 import { MoverDB } from '@/lib/store/db';
 import { MIGRATIONS, recomputeIncidentSummaries, schemaOf } from '@/lib/store/migrations';
 
@@ -110,8 +111,28 @@ const DERIVED = [
   'detectionSources',
   'assets',
   'scopes',
+  'entities',
   'tally',
 ];
+
+/**
+ * The fixture's records as the upgrades to the current version leave them. Version 2 adds each alert's
+ * entity keys and recomputes every incident's derived fields (now with its entity keys); nothing else changes.
+ */
+function upgradedTables(fixture: StoreFixture): Record<string, StoredRecord[]> {
+  if (fixture.version >= 2) return fixture.tables;
+  const alerts = (fixture.tables.alerts ?? []).map((a) => ({
+    ...a,
+    entities: entityKeysOf(a as unknown as Alert),
+  }));
+  const summaries = summariesOf(alerts);
+  const none = summarize([]);
+  const incidents = (fixture.tables.incidents ?? []).map((incident) => {
+    const { severity: _keep, ...derived } = summaries.get(incident.id as string) ?? none;
+    return { ...incident, ...derived };
+  });
+  return { ...fixture.tables, alerts, incidents };
+}
 
 /**
  * Every index of every table answers exactly what its records say, the incidents' derived indexes
@@ -164,16 +185,39 @@ describe.each(fixtures)('a store left at schema version $version', (fixture) => 
     const db = track(new MoverDB(await restore(fixture)));
     await db.open();
     expect(db.verno).toBe(LATEST);
-    // An upgrade that rewrites records says here how they change; none does yet.
-    for (const [table, records] of Object.entries(fixture.tables))
+    // How the upgrades rewrite records is said in upgradedTables.
+    for (const [table, records] of Object.entries(upgradedTables(fixture)))
       expect(await db.table(table).toArray(), table).toEqual(records);
     await expectIndexesAgreeWithRecords(db);
+  });
+});
+
+describe('version 2: entity keys', () => {
+  const v1 = fixtures.find((f) => f.version === 1);
+  if (!v1) throw new Error('test/fixtures/store/v1.json is missing');
+
+  it('a v1 store gets every alert’s keys, and the entity index finds the incidents that hold a key', async () => {
+    const db = track(new MoverDB(await restore(v1)));
+    await db.open();
+    const alerts = v1.tables.alerts as unknown as Alert[];
+    const holders = new Map<string, Set<string>>();
+    for (const a of alerts)
+      for (const key of entityKeysOf(a)) holders.set(key, (holders.get(key) ?? new Set()).add(a.incidentId));
+    // The fixture's evidence names devices, users, IPs, files, URLs and mailboxes.
+    const kinds = new Set([...holders.keys()].map((k) => k.slice(0, k.indexOf(':'))));
+    expect([...kinds].sort()).toEqual(expect.arrayContaining(['device', 'file', 'ip', 'user']));
+    for (const [key, ids] of holders) {
+      const found = await db.incidents.where('entities').equals(key).primaryKeys();
+      expect(found.sort(), key).toEqual([...ids].sort());
+    }
+    for (const a of await db.alerts.toArray()) expect(a.entities).toEqual(entityKeysOf(a));
   });
 });
 
 describe('recomputeIncidentSummaries', () => {
   const [v1] = fixtures;
   if (!v1) throw new Error('test/fixtures/store/v1.json is missing');
+  const upgradedIncidents = upgradedTables(v1).incidents;
 
   /** A store whose incidents' derived fields (and so their multi-entry indexes) are all wrong. */
   async function corrupted(): Promise<string> {
@@ -187,6 +231,7 @@ describe('recomputeIncidentSummaries', () => {
         detectionSources: ['nowhere'],
         assets: ['ghost-device'],
         scopes: ['Nobody'],
+        entities: ['device:ghost'],
       });
       delete incident.tally;
     });
@@ -199,8 +244,8 @@ describe('recomputeIncidentSummaries', () => {
     const db = track(new MoverDB(await corrupted()));
     const n = await db.transaction('rw', db.incidents, db.alerts, (tx) => recomputeIncidentSummaries(tx));
     expect(n).toBe(v1.tables.incidents!.length);
-    // The fixture's incidents were right: severity, version, names and the rest untouched.
-    expect(await db.incidents.toArray()).toEqual(v1.tables.incidents);
+    // The upgraded fixture's incidents were right: severity, version, names and the rest untouched.
+    expect(await db.incidents.toArray()).toEqual(upgradedIncidents);
     expect(await db.incidents.where('categories').equals('Bogus').count()).toBe(0);
     await expectIndexesAgreeWithRecords(db);
   });
@@ -209,7 +254,7 @@ describe('recomputeIncidentSummaries', () => {
     const db = nextBuild(await corrupted(), recomputeIncidentSummaries);
     await db.open();
     expect(db.verno).toBe(LATEST + 1);
-    expect(await db.incidents.toArray()).toEqual(v1.tables.incidents);
+    expect(await db.incidents.toArray()).toEqual(upgradedIncidents);
     await expectIndexesAgreeWithRecords(db);
   });
 
