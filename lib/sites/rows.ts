@@ -8,6 +8,7 @@
  */
 
 import type { SiteAdapter } from './adapters';
+import { compileLinearPattern, type LinearPattern } from './linear-pattern';
 import { matchesUrl } from './match-pattern';
 
 const ATTRIBUTE_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
@@ -28,10 +29,15 @@ export function isAlertId(value: string): boolean {
 
 export const DEFAULT_SELECTION_SELECTOR = 'input[type="checkbox"], [role="checkbox"]';
 
-export function compilePattern(source: string): { ok: true; re: RegExp } | { ok: false; problem: string } {
-  let re: RegExp;
+/**
+ * An adapter's alert-ID pattern, compiled for linear-time matching (./linear-pattern.ts): the page's text is
+ * hostile and the pattern is the user's, so `(a+)+$` must not be able to hang the page.
+ */
+export function compilePattern(
+  source: string,
+): { ok: true; re: LinearPattern } | { ok: false; problem: string } {
   try {
-    re = new RegExp(source);
+    new RegExp(source);
   } catch (e) {
     const why =
       e instanceof Error ? e.message.replace(/^Invalid regular expression: /, '') : 'it does not compile';
@@ -40,15 +46,15 @@ export function compilePattern(source: string): { ok: true; re: RegExp } | { ok:
       problem: `The alert ID pattern is not a valid regular expression (${why.slice(0, 200)}).`,
     };
   }
-  // A capture group is one that matches the empty string too: count groups by matching against nothing.
-  const groups = new RegExp(`${source}|`).exec('')?.length ?? 1;
-  if (groups < 2) {
+  const compiled = compileLinearPattern(source);
+  if (!compiled.ok) return { ok: false, problem: `The alert ID pattern cannot be used: ${compiled.why}.` };
+  if (compiled.pattern.groups < 1) {
     return {
       ok: false,
       problem: 'The alert ID pattern needs one capture group around the id, like /alerts/([A-Za-z0-9]+).',
     };
   }
-  return { ok: true, re };
+  return { ok: true, re: compiled.pattern };
 }
 
 /** Enabled adapters whose URL pattern names `url`. */
@@ -70,8 +76,8 @@ export interface AlertRowScan {
 }
 
 /** Compiled regular expressions, by source (an adapter's pattern is compiled once, not per row). */
-const patternCache = new Map<string, RegExp | null>();
-function cachedPattern(source: string): RegExp | null {
+const patternCache = new Map<string, LinearPattern | null>();
+function cachedPattern(source: string): LinearPattern | null {
   let re = patternCache.get(source);
   if (re === undefined) {
     const compiled = compilePattern(source);
@@ -87,9 +93,8 @@ function validId(candidate: string | null | undefined): string | undefined {
   return id && isAlertId(id) ? id : undefined;
 }
 
-function capture(re: RegExp, text: string): string | undefined {
-  const m = re.exec(text.slice(0, MAX_MATCHED_TEXT));
-  return m?.[1];
+function capture(re: LinearPattern, text: string): string | undefined {
+  return re.capture(text.slice(0, MAX_MATCHED_TEXT));
 }
 
 function decode(s: string): string {
