@@ -1,0 +1,167 @@
+/**
+ * Suggested incidents read from the store: the selection's entity keys, how many incidents hold each (through
+ * the `*entities` index, never a scan: each read stops after RARE_MAX_INCIDENTS + 1 holders), then only the
+ * candidates that can still reach the top, ranked by ./rank.ts. The answer is the same as ranking every
+ * incident that shares a key (a test checks it).
+ */
+import Dexie from 'dexie';
+import type { Alert, Incident, Profile } from '../model';
+import { type AlertEntity, entitiesOf } from '../model/entities';
+import { canRead, canReadIncident } from '../model/permissions';
+import { followRedirects } from '../move/redirects';
+import type { MoverDB } from '../store/db';
+import {
+  type CandidateIncident,
+  keyWeight,
+  RARE_MAX_INCIDENTS,
+  rankIncidents,
+  rareLimit,
+  type SelectionFacts,
+  SUGGESTIONS_SHOWN,
+  type Suggestion,
+  type TimeWindow,
+} from './rank';
+
+/** The most distinct keys of a selection looked up (50 alerts of 200 keys each would be 10,000 reads). */
+export const MAX_SELECTION_KEYS = 500;
+const CHUNK = 16;
+
+export interface SuggestOptions {
+  /** Incidents and alerts the analyst can't read are left out. Everything is readable when not given. */
+  profile?: Pick<Profile, 'scopes' | 'defaultAccess'>;
+  limit?: number;
+}
+
+const time = (s: string | null | undefined) => {
+  const t = s ? Date.parse(s) : Number.NaN;
+  return Number.isNaN(t) ? undefined : t;
+};
+
+/** What ranking needs to know of the selected alerts. */
+export function selectionFacts(alerts: readonly Alert[]): SelectionFacts {
+  const entities = new Map<string, AlertEntity>();
+  let first: number | undefined;
+  let last: number | undefined;
+  const categories = new Set<string>();
+  for (const a of alerts) {
+    for (const e of entitiesOf(a)) {
+      if (entities.size >= MAX_SELECTION_KEYS) break;
+      if (!entities.has(e.key)) entities.set(e.key, e);
+    }
+    const t = time(a.createdDateTime);
+    if (t !== undefined) {
+      first = first === undefined ? t : Math.min(first, t);
+      last = last === undefined ? t : Math.max(last, t);
+    }
+    if (a.category) categories.add(a.category);
+  }
+  return {
+    incidentIds: new Set(alerts.map((a) => a.incidentId)),
+    entities: [...entities.values()],
+    ...(first !== undefined && last !== undefined ? { window: { first, last } } : {}),
+    categories,
+  };
+}
+
+/** When an incident's alerts were created: its first and last, through the [incidentId+createdDateTime] index. */
+export async function incidentWindow(db: MoverDB, id: string): Promise<TimeWindow | undefined> {
+  const range = db.alerts
+    .where('[incidentId+createdDateTime]')
+    .between([id, Dexie.minKey], [id, Dexie.maxKey]);
+  const [firstKey, lastKey] = await Promise.all([range.clone().first(), range.clone().last()]);
+  const first = time(firstKey?.createdDateTime);
+  const last = time(lastKey?.createdDateTime);
+  return first !== undefined && last !== undefined ? { first, last } : undefined;
+}
+
+export const toCandidate = (i: Incident, window?: TimeWindow): CandidateIncident => ({
+  id: i.id,
+  displayName: i.displayName,
+  severity: i.severity,
+  status: i.status,
+  entities: i.entities ?? [],
+  categories: i.categories ?? [],
+  ...(window ? { window } : {}),
+});
+
+/** How many incidents hold each key, up to RARE_MAX_INCIDENTS + 1, and which (for the keys that are rare). */
+export async function holdersOf(db: MoverDB, keys: readonly string[]): Promise<Map<string, string[]>> {
+  const lists = await Promise.all(
+    keys.map((k) =>
+      db.incidents
+        .where('entities')
+        .equals(k)
+        .limit(RARE_MAX_INCIDENTS + 1)
+        .primaryKeys(),
+    ),
+  );
+  return new Map(keys.map((k, i) => [k, lists[i] as string[]]));
+}
+
+/** Suggested incidents for the selected alerts, best first. Alerts the store does not have are ignored. */
+export async function suggestIncidents(
+  db: MoverDB,
+  alertIds: readonly string[],
+  options: SuggestOptions = {},
+): Promise<Suggestion[]> {
+  const limit = options.limit ?? SUGGESTIONS_SHOWN;
+  const { profile } = options;
+  const found = await db.alerts.bulkGet([...new Set(alertIds)]);
+  const alerts = found.filter((a): a is Alert => !!a && (!profile || canRead(profile, a.scope)));
+  if (!alerts.length) return [];
+  const selection = selectionFacts(alerts);
+  if (!selection.entities.length) return [];
+  const [incidentCount, holders] = await Promise.all([
+    db.incidents.count(),
+    holdersOf(
+      db,
+      selection.entities.map((e) => e.key),
+    ),
+  ]);
+  const df = (key: string) => holders.get(key)?.length ?? 0;
+  const suggestLimit = rareLimit(incidentCount);
+
+  // Every incident that shares a key rare enough to make a suggestion, with the score it will have.
+  const preScore = new Map<string, number>();
+  for (const [key, ids] of holders) {
+    if (ids.length > suggestLimit) continue;
+    for (const id of ids) if (!selection.incidentIds.has(id)) preScore.set(id, 0);
+  }
+  for (const [key, ids] of holders) {
+    const w = keyWeight(ids.length);
+    if (w) for (const id of ids) if (preScore.has(id)) preScore.set(id, preScore.get(id)! + w);
+  }
+  const order = [...preScore].sort((a, b) => b[1] - a[1]);
+
+  // Read candidates best first until the list is full and the next one can only rank lower.
+  const eligible = new Map<string, Incident>();
+  const rankable = (i: Incident) =>
+    !selection.incidentIds.has(i.id) &&
+    i.status !== 'resolved' &&
+    i.status !== 'redirected' &&
+    (!profile || canReadIncident(profile, i));
+  const scores: number[] = [];
+  for (let at = 0; at < order.length; at += CHUNK) {
+    const cutoff = scores.length >= limit ? scores.sort((a, b) => b - a)[limit - 1]! : undefined;
+    if (cutoff !== undefined && order[at]![1] < cutoff - 1e-9) break;
+    const chunk = order.slice(at, at + CHUNK);
+    const records = await db.incidents.bulkGet(chunk.map(([id]) => id));
+    for (const [k, record] of records.entries()) {
+      if (!record) continue;
+      let incident = record;
+      if (incident.status === 'redirected') {
+        // A merged incident's alerts are in the survivor: suggest that one (if it is not suggested already).
+        const walk = await followRedirects(db, incident.id);
+        if (!walk.ok) continue;
+        incident = walk.incident;
+      }
+      if (eligible.has(incident.id) || !rankable(incident)) continue;
+      eligible.set(incident.id, incident);
+      scores.push(incident === record ? chunk[k]![1] : Number.POSITIVE_INFINITY);
+    }
+  }
+  const candidates = await Promise.all(
+    [...eligible.values()].map(async (i) => toCandidate(i, await incidentWindow(db, i.id))),
+  );
+  return rankIncidents({ selection, candidates, incidentsHolding: df, incidentCount, limit });
+}
