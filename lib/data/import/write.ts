@@ -2,7 +2,7 @@
  * Writes a parsed import into the store: one read-write transaction, in batches with progress.
  */
 
-import type { ActivityEntry, Alert, GraphAlert, Incident } from '../../model';
+import type { ActivityEntry, Alert, GraphAlert, GraphIncident, Incident } from '../../model';
 import { summarize, toStoredAlert, toStoredIncident } from '../../model/derive';
 import type { MoverDB } from '../../store/db';
 import type { ParsedImport } from './parse';
@@ -67,6 +67,14 @@ export async function writeImport(
     fileIncidentIds.add(incident.id);
     for (const alert of incident.alerts ?? []) fileAlerts.set(alert.id, alert);
   }
+  // Alerts listed without their incident, by the incident they name.
+  const looseByIncident = new Map<string, GraphAlert[]>();
+  for (const alert of data.alerts ?? []) {
+    fileAlerts.set(alert.id, alert);
+    const list = looseByIncident.get(alert.incidentId);
+    if (list) list.push(alert);
+    else looseByIncident.set(alert.incidentId, [alert]);
+  }
   const alertIds = [...fileAlerts.keys()];
 
   return db.transaction('rw', [db.incidents, db.alerts, db.activity], async () => {
@@ -74,7 +82,7 @@ export async function writeImport(
     const storeIsEmpty = (await db.alerts.count()) === 0 && (await db.incidents.count()) === 0;
     const before = storeIsEmpty ? [] : await db.alerts.bulkGet(alertIds);
     const previousVersion = new Map<string, number>();
-    const touched = new Set(fileIncidentIds);
+    const touched = new Set([...fileIncidentIds, ...looseByIncident.keys()]);
     for (const old of before) {
       if (!old) continue;
       previousVersion.set(old.id, old.version);
@@ -116,10 +124,51 @@ export async function writeImport(
         toStoredIncident({ ...incident, version }, byIncident.get(incident.id) ?? [], now, origin),
       );
     }
+    // Incidents that alerts listed on their own go into: the stored incident gains them (its own fields as
+    // they are); one not in the store yet is a placeholder, until an incidents import or a sync brings it
+    // (which then replaces it whole, like any incident the file or Graph lists).
+    let placeholders = 0;
+    for (const [id, own] of looseByIncident) {
+      const previous = existing.get(id);
+      const members = byIncident.get(id) ?? [];
+      if (previous) {
+        incidents.push(
+          toStoredIncident(
+            { ...previous, version: previous.version + 1 } as GraphIncident,
+            members,
+            now,
+            previous.origin,
+          ),
+        );
+        continue;
+      }
+      placeholders++;
+      const created = own
+        .map((a) => a.createdDateTime)
+        .reduce((a, b) => (Date.parse(b) < Date.parse(a) ? b : a));
+      incidents.push({
+        ...toStoredIncident(
+          {
+            id,
+            displayName: `Incident ${id}`,
+            description:
+              'Only alerts of this incident were imported: its own details come with the next import of incidents or sync.',
+            status: 'active',
+            severity: summarize(members).severity ?? 'unknown',
+            createdDateTime: created,
+            lastUpdateDateTime: now,
+          },
+          members,
+          now,
+          origin,
+        ),
+        placeholder: true,
+      } as Incident);
+    }
     // Incidents the file does not list but that lost alerts to incidents it does.
     for (const id of touchedIds) {
       const previous = existing.get(id);
-      if (fileIncidentIds.has(id) || !previous) continue;
+      if (fileIncidentIds.has(id) || looseByIncident.has(id) || !previous) continue;
       const { severity, ...derived } = summarize(byIncident.get(id) ?? []);
       incidents.push({
         ...previous,
@@ -161,6 +210,10 @@ export async function writeImport(
     await inBatches(append, (b) =>
       db.activity.bulkAdd(b.map(({ seq: _seq, ...entry }) => entry) as StoredActivity[]),
     );
-    return { incidents: data.incidents.length, alerts: alerts.length, activity: data.activity.length };
+    return {
+      incidents: data.incidents.length + placeholders,
+      alerts: alerts.length,
+      activity: data.activity.length,
+    };
   });
 }

@@ -272,4 +272,22 @@ describe('pull from Microsoft Graph', () => {
     expect((await get()).serviceSource).toBe('unknownFutureValue');
     expect((await get('include-unknown-enum-members')).serviceSource).toBe('microsoftSentinel');
   });
+
+  it('fills in a placeholder that an alerts import made, keeping the alert where Graph has it', async () => {
+    h = await graphHarness({ tenant: [2, 1] });
+    const { parseImport, writeImport } = await import('@/lib/data/import');
+    const file = parseImport(JSON.stringify({ value: [h.server.alerts.get('da63851_0')] }));
+    if (!file.ok) throw new Error(file.problems.join('\n'));
+    await writeImport(h.db, file.data, { now: '2026-11-27T09:00:00.000Z' });
+    expect(await h.db.incidents.get('1002')).toMatchObject({
+      displayName: 'Incident 1002',
+      placeholder: true,
+    });
+
+    await h.service.signIn();
+    await h.service.now();
+    const filled = await h.db.incidents.get('1002');
+    expect(filled).toMatchObject({ displayName: 'Incident 1002 on host-1', origin: 'graph', alertCount: 1 });
+    expect(filled).not.toHaveProperty('placeholder');
+  });
 });

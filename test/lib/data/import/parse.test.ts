@@ -10,10 +10,14 @@ const docsExample = readFileSync(
 );
 
 describe('parseImport: the example from Microsoft Graph docs (List incidents, $expand=alerts)', () => {
-  it('reports that the example alert names a different incident than the one it is listed under', () => {
-    // The docs' example nests alert incidentId "28282" under incident "2972395": exactly one problem.
-    expect(problemsOf(docsExample)).toEqual([
-      'value[0].alerts[0].incidentId: is "28282", but the alert is listed under incident "2972395" (an alert belongs to exactly one incident)',
+  it('imports the example as published: the alert goes in the incident it is listed under, and a note says so', () => {
+    // The docs' example nests alert incidentId "28282" under incident "2972395". The list is Graph's answer
+    // to "this incident's alerts", so that is where the alert is.
+    const data = parsed(docsExample);
+    expect(data.incidents.map((i) => i.id)).toEqual(['2972395']);
+    expect(data.incidents[0]?.alerts?.map((a) => a.incidentId)).toEqual(['2972395']);
+    expect(data.notes).toEqual([
+      'An alert names another incident than the one it is listed under (value[0].alerts[0].incidentId is "28282"): it was put in the incident the file lists it under.',
     ]);
   });
 
@@ -174,9 +178,11 @@ describe('parseImport: what it refuses, in words a person understands', () => {
     expect(problemsOf('42')[0]).toMatch(
       /^The file is not a list of incidents.*this file holds the number 42\.$/,
     );
-    expect(problemsOf('{"incidents": []}')[0]).toContain('holds an object without a "value" list');
+    expect(problemsOf('{"incidents": []}')[0]).toMatch(
+      /^The file is not a list of incidents or alerts\. Expected the body of Microsoft Graph “GET \/security\/incidents\?\$expand=alerts” or “GET \/security\/alerts_v2”.*; this file holds an object with the field "incidents" and no "value" list\.$/,
+    );
     expect(problemsOf('{"value": {"id": "1"}}')).toEqual([
-      'value: should be a list of incidents, but is an object',
+      'value: should be a list of incidents or alerts, but is an object',
     ]);
     expect(
       problemsOf('{"error": {"code": "Forbidden", "message": "Missing role SecurityIncident.Read.All"}}'),
@@ -211,12 +217,19 @@ describe('parseImport: what it refuses, in words a person understands', () => {
     ]);
   });
 
-  it('reports an alert with no incident id, or one that disagrees with its parent', () => {
+  it('reports an alert with no incident id; one that disagrees with its parent goes where it is listed', () => {
     const { incidentId: _, ...orphan } = alert('a2', '1');
     expect(problemsOf(body([incident('1', [alert('a1', '1'), orphan, alert('a3', '5')])]))).toEqual([
       'value[0].alerts[1].incidentId: is missing: every alert must name its incident (this one is listed under incident "1")',
-      'value[0].alerts[2].incidentId: is "5", but the alert is listed under incident "1" (an alert belongs to exactly one incident)',
     ]);
+    const data = parsed(body([incident('1', [alert('a1', '1'), alert('a3', '5')])]));
+    expect(data.incidents[0]?.alerts?.map((a) => [a.id, a.incidentId])).toEqual([
+      ['a1', '1'],
+      ['a3', '1'],
+    ]);
+    expect(data.notes?.[0]).toMatch(
+      /^An alert names another incident .*value\[0\]\.alerts\[1\]\.incidentId is "5"/,
+    );
   });
 
   it('reports duplicate incident ids and duplicate alert ids, also across pages', () => {
