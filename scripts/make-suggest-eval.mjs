@@ -28,7 +28,9 @@ const outDir = join(root, 'test/fixtures/suggest');
 await mkdir(outDir, { recursive: true });
 await writeFile(join(outDir, 'set.json'), `${JSON.stringify(set)}\n`);
 await writeFile(join(outDir, 'truth.json'), `${JSON.stringify(truth, null, 1)}\n`);
-console.log(`test/fixtures/suggest: ${set.value.length} incidents, ${truth.misplaced.length} misplaced alerts`);
+console.log(
+  `test/fixtures/suggest: ${set.value.length} incidents, ${truth.misplaced.length} misplaced alerts`,
+);
 console.log(accuracyReport(evaluate(set, truth)));
 await runner.close();
 await server.close();

@@ -68,7 +68,7 @@ const TALLY_FIELDS = [
   'entity',
 ] as const;
 
-export function emptyTally(): Tally & { entity: Record<string, number> } {
+export function emptyTally(): Tally {
   return {
     severity: {},
     category: {},
@@ -87,7 +87,8 @@ export function cloneTally(t: Tally): Tally {
 }
 
 /** True for a tally that counts every field (one written before entity keys existed does not). */
-export const isCompleteTally = (t: Tally | undefined): t is Tally => !!t?.entity;
+export const isCompleteTally = (t: Tally | undefined): t is Tally =>
+  !!(t as Partial<Tally> | undefined)?.entity;
 
 /** Values come from imported data: a key such as `__proto__` or `constructor` must count like any other. */
 function bump(counts: Record<string, number>, key: string, by: number) {

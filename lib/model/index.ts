@@ -221,8 +221,8 @@ export interface Tally {
   detectionSource: Record<string, number>;
   asset: Record<string, number>;
   scope: Record<string, number>;
-  /** Entity keys; absent on tallies written before schema version 2. */
-  entity?: Record<string, number>;
+  /** Entity keys (schema version 2 adds them to stored tallies; lib/model/derive.ts `isCompleteTally`). */
+  entity: Record<string, number>;
 }
 
 export const LOCAL_INCIDENT_FIELDS = [

@@ -179,13 +179,11 @@ describe('ranking properties', () => {
     }),
     unrelated: fc.integer({ min: 0, max: 500 }),
   });
-  const build = (
-    w: fc.RecordValue<{
-      selected: fc.Arbitrary<string[]>;
-      incidents: fc.Arbitrary<{ keys: string[]; hours: number }[]>;
-      unrelated: fc.Arbitrary<number>;
-    }>,
-  ) => {
+  const build = (w: {
+    selected: string[];
+    incidents: { keys: string[]; hours: number }[];
+    unrelated: number;
+  }) => {
     const s = selection(w.selected);
     const candidates = w.incidents.map((x, i) =>
       incident(`i${String(i).padStart(3, '0')}`, x.keys, {
