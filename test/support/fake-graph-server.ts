@@ -9,8 +9,12 @@
  * - POST /v1.0/security/alerts_v2/moveAlerts           ({ alertIds, incidentId|null, alertComment, newCorrelationReasons } → { targetIncidentId })
  * - POST /v1.0/security/incidents/mergeIncidents       ({ incidentIds, incidentComment, mergeReasons } → { targetIncidentId })
  * - POST /v1.0/security/incidents/{id}/comments        ({ comment } → the incident's comments)
- * Errors use Graph's `{ error: { code, message } }`. Tests inject failures (429 with Retry-After, 403,
- * 5xx), hold a response (to stop a worker while a request is in flight) and read the request log.
+ * Where Microsoft's documentation is stricter than a quick fake would be, this server is too: errors are
+ * Graph's `{ error: { code, message, innerError } }`; 401 carries a WWW-Authenticate challenge and says
+ * whether the token expired; 429 always has Retry-After; `$top` over 50 on incidents is refused; next links
+ * expire; evolvable enum members come as `unknownFutureValue` unless asked for; moveAlerts refuses reasons
+ * that are not correlationReason members. Tests inject failures (429 with Retry-After, 403, 5xx), hold a
+ * response (to stop a worker while a request is in flight) and read the request log.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -73,6 +77,21 @@ interface Hold {
 }
 
 const BASE_TIME = Date.parse('2026-11-01T08:00:00Z');
+/** The largest `$top` Graph takes on GET /security/incidents. */
+export const INCIDENTS_TOP_LIMIT = 50;
+/** Graph's error code for each status an injected fault may use. */
+const ERROR_CODES: Record<number, string> = {
+  400: 'BadRequest',
+  401: 'InvalidAuthenticationToken',
+  403: 'Forbidden',
+  404: 'NotFound',
+  409: 'Conflict',
+  429: 'TooManyRequests',
+  500: 'InternalServerError',
+  502: 'BadGateway',
+  503: 'ServiceUnavailable',
+  504: 'GatewayTimeout',
+};
 
 /**
  * Graph's error body (https://learn.microsoft.com/graph/errors): `code` and `message`, and an `innerError`
@@ -231,6 +250,8 @@ export async function startFakeGraphServer(opts: FakeGraphOptions = {}) {
   const alerts = new Map<string, FakeAlert>((opts.alerts ?? []).map((a) => [a.id, structuredClone(a)]));
   const codes = new Map<string, { challenge: string; clientId: string; redirectUri: string }>();
   const accessTokens = new Set<string>();
+  /** Access tokens that were valid once: Graph says they expired, not that they are malformed. */
+  const expiredTokens = new Set<string>();
   const refreshTokens = new Set<string>();
   const requests: LoggedRequest[] = [];
   const faults: Fault[] = [];
@@ -390,7 +411,16 @@ export async function startFakeGraphServer(opts: FakeGraphOptions = {}) {
   }
 
   function listIncidents(url: URL, base: string, includeUnknown: boolean): unknown {
-    const top = Math.min(Number(url.searchParams.get('$top') ?? maxPage) || maxPage, maxPage);
+    // List incidents documents $top up to 50; Graph refuses more rather than quietly paging.
+    const asked = url.searchParams.get('$top');
+    if (asked !== null && (!/^\d+$/.test(asked) || Number(asked) > INCIDENTS_TOP_LIMIT || Number(asked) < 1))
+      throw Object.assign(
+        new Error(
+          `The limit of '${INCIDENTS_TOP_LIMIT}' for Top query has been exceeded. The value from the incoming request is '${asked}'.`,
+        ),
+        { status: 400 },
+      );
+    const top = Math.min(Number(asked ?? maxPage) || maxPage, maxPage);
     const skipToken = url.searchParams.get('$skiptoken');
     if (skipToken !== null && !issuedLinks.has(url.href))
       throw Object.assign(new Error('The $skiptoken is invalid or has expired.'), { status: 400 });
@@ -523,10 +553,19 @@ export async function startFakeGraphServer(opts: FakeGraphOptions = {}) {
     }
 
     // --- Graph
+    // Graph's answers to a missing, unknown or expired token: 401 with its code, and a WWW-Authenticate
+    // challenge (https://learn.microsoft.com/graph/errors).
     const auth = req.headers.authorization ?? '';
-    if (!auth.startsWith('Bearer ') || !accessTokens.has(auth.slice(7))) {
-      return reply(401, {
-        error: { code: 'InvalidAuthenticationToken', message: 'Access token is empty or invalid.' },
+    const bearer = auth.startsWith('Bearer ') ? auth.slice(7) : '';
+    if (!bearer || !accessTokens.has(bearer)) {
+      const message = !bearer
+        ? 'Access token is empty.'
+        : expiredTokens.has(bearer)
+          ? 'Access token has expired or is not yet valid.'
+          : 'IDX14100: JWT is not well formed, there are no dots (.).';
+      return reply(401, graphError('InvalidAuthenticationToken', message, entry.clientRequestId), {
+        'WWW-Authenticate':
+          'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"',
       });
     }
     try {
@@ -543,10 +582,21 @@ export async function startFakeGraphServer(opts: FakeGraphOptions = {}) {
     );
     if (fault) {
       fault.times--;
+      // Graph's throttling always says how long to wait (https://learn.microsoft.com/graph/throttling).
+      const headers =
+        fault.status === 429 &&
+        !Object.keys(fault.headers ?? {}).some((h) => h.toLowerCase() === 'retry-after')
+          ? { ...fault.headers, 'Retry-After': '10' }
+          : fault.headers;
       return reply(
         fault.status,
-        fault.body ?? graphError('Injected', `Injected ${fault.status}`),
-        fault.headers,
+        fault.body ??
+          graphError(
+            ERROR_CODES[fault.status] ?? 'UnknownError',
+            `Injected ${fault.status}`,
+            entry.clientRequestId,
+          ),
+        headers,
       );
     }
 
@@ -660,6 +710,11 @@ export async function startFakeGraphServer(opts: FakeGraphOptions = {}) {
       });
       holds.push({ ...match, received, released });
       return { arrived, release };
+    },
+    /** Every access token issued so far expires now (Graph then answers 401 "expired"); refresh tokens stay. */
+    expireAccessTokens() {
+      for (const t of accessTokens) expiredTokens.add(t);
+      accessTokens.clear();
     },
     /** Issues an access token directly (unit tests that do not go through the sign-in flow). */
     issueToken(): string {

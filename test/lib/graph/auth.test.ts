@@ -153,4 +153,93 @@ describe('Graph client', () => {
     });
     expect(h.server.moveCalls().map((c) => c.status)).toEqual([502, 429, 200]);
   });
+
+  it('an access token Graph says has expired is refreshed once, and the sync goes on without a word', async () => {
+    h = await graphHarness({ tenant: [2, 1] });
+    await h.service.signIn();
+    await h.service.now();
+    const before = (await h.tokens.get())?.accessToken;
+    h.server.expireAccessTokens();
+    h.server.requests.length = 0;
+
+    await expect(h.service.now()).resolves.toMatchObject({ pushed: 0 });
+    const first = h.server.requests.find((r) => r.path.startsWith('/v1.0/'));
+    expect(first?.status).toBe(401);
+    expect(h.server.requests.filter((r) => r.path.endsWith('/oauth2/v2.0/token'))).toHaveLength(1);
+    expect((await h.tokens.get())?.accessToken).not.toBe(before);
+    expect((await readSyncStatus(h.db)).lastError).toBeUndefined();
+  });
+
+  it('when the refreshed token is refused too, says to sign in again instead of retrying for ever', async () => {
+    h = await graphHarness({ tenant: [1, 1] });
+    await h.service.signIn();
+    // Every token the server issues from now on is already expired.
+    const real = (input: RequestInfo | URL, init?: RequestInit) => fetch(input, init);
+    h.setFetch(async (input, init) => {
+      const res = await real(input, init);
+      if (String(input).endsWith('/oauth2/v2.0/token')) h!.server.expireAccessTokens();
+      return res;
+    });
+    h.server.expireAccessTokens();
+    await expect(h.service.now()).rejects.toThrow(
+      'Microsoft Graph no longer accepts the sign-in. Sign in again in Options → Connectors.',
+    );
+    expect(h.server.requests.filter((r) => r.status === 401)).toHaveLength(2);
+  });
+});
+
+describe("the test Graph server keeps to Microsoft's documentation", () => {
+  const get = (url: string, token?: string) =>
+    fetch(url, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+
+  it("401: Graph's error body and a WWW-Authenticate challenge, saying whether the token expired", async () => {
+    h = await graphHarness({ tenant: [1, 1] });
+    const token = h.server.issueToken();
+    const none = await get(`${h.server.url}/v1.0/security/incidents`);
+    expect(none.status).toBe(401);
+    expect(none.headers.get('www-authenticate')).toMatch(/^Bearer /);
+    const body = (await none.json()) as { error: Record<string, unknown> };
+    expect(body.error).toMatchObject({
+      code: 'InvalidAuthenticationToken',
+      message: 'Access token is empty.',
+    });
+    expect(body.error.innerError).toMatchObject({
+      'request-id': expect.any(String),
+      date: expect.any(String),
+    });
+    h.server.expireAccessTokens();
+    const expired = await get(`${h.server.url}/v1.0/security/incidents`, token);
+    expect(((await expired.json()) as { error: { message: string } }).error.message).toBe(
+      'Access token has expired or is not yet valid.',
+    );
+  });
+
+  it('$top over 50 on incidents is refused; the pull never asks for more', async () => {
+    h = await graphHarness({ tenant: [3, 1] });
+    const token = h.server.issueToken();
+    const over = await get(`${h.server.url}/v1.0/security/incidents?$top=51`, token);
+    expect(over.status).toBe(400);
+    expect(((await over.json()) as { error: { code: string } }).error.code).toBe('BadRequest');
+    await h.service.signIn();
+    await h.service.now();
+    const tops = h.server.requests
+      .filter((r) => r.path === '/v1.0/security/incidents' && r.status === 200)
+      .map((r) => Number(r.query.get('$top')));
+    expect(tops.length).toBeGreaterThan(0);
+    expect(tops.every((t) => t >= 1 && t <= 50)).toBe(true);
+  });
+
+  it('429 always says Retry-After, in a Graph error body, and the client waits that long', async () => {
+    h = await graphHarness({ tenant: [1, 1] });
+    const token = h.server.issueToken();
+    h.server.failNext({ path: /incidents$/ }, 429);
+    const res = await get(`${h.server.url}/v1.0/security/incidents`, token);
+    expect(res.headers.get('retry-after')).toBe('10');
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('TooManyRequests');
+
+    await h.service.signIn();
+    h.server.failNext({ path: /incidents$/ }, 429);
+    await h.service.now();
+    expect(h.sleeps).toContain(10_000);
+  });
 });
