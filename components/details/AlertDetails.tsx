@@ -7,6 +7,7 @@ import { useRef, useState } from 'preact/hooks';
 import type { MoveResult } from '@/lib/messaging/protocol';
 import type { Alert } from '@/lib/model';
 import { canRead } from '@/lib/model/permissions';
+import type { Suggestion } from '@/lib/suggest/rank';
 import { useDb } from '../hooks/db-context';
 import { useLiveQuery } from '../hooks/use-live-query';
 import { useProfile } from '../hooks/use-profile';
@@ -22,6 +23,7 @@ import {
 import { humanize } from '../labels/graph-words';
 import { MoveFlyout } from '../move/MoveFlyout';
 import { MoveStatus } from '../move/MoveStatus';
+import { SuggestionsFor } from '../move/SuggestedIncidents';
 import { AlertEvidence } from './AlertEvidence';
 import { MoveHistory } from './MoveHistory';
 
@@ -31,6 +33,7 @@ export function AlertDetails({ id }: { id: string }) {
   const db = useDb();
   const { profile } = useProfile();
   const [moving, setMoving] = useState(false);
+  const [suggestion, setSuggestion] = useState<Suggestion | undefined>();
   const [result, setResult] = useState<MoveResult | undefined>();
   const moveRef = useRef<HTMLButtonElement>(null);
   const data = useLiveQuery(async () => {
@@ -56,7 +59,10 @@ export function AlertDetails({ id }: { id: string }) {
       type="button"
       class="primary"
       aria-haspopup="dialog"
-      onClick={() => setMoving(true)}
+      onClick={() => {
+        setSuggestion(undefined);
+        setMoving(true);
+      }}
     >
       Move alert to another incident
     </button>
@@ -64,6 +70,7 @@ export function AlertDetails({ id }: { id: string }) {
   const flyout = moving && (
     <MoveFlyout
       alertIds={[id]}
+      initialSuggestion={suggestion}
       onClose={() => {
         setMoving(false);
         queueMicrotask(() => moveRef.current?.focus());
@@ -110,6 +117,15 @@ export function AlertDetails({ id }: { id: string }) {
       {status}
       <div>{moveButton}</div>
       {flyout}
+      <div class="details-suggestions">
+        <SuggestionsFor
+          alertIds={[id]}
+          onPick={(s) => {
+            setSuggestion(s);
+            setMoving(true);
+          }}
+        />
+      </div>
       <dl class="facts">
         <dt>ID</dt>
         <dd class="mono">{a.id}</dd>

@@ -15,13 +15,16 @@ import { canRead, canReadIncident } from '@/lib/model/permissions';
 import type { IncidentChoice } from '@/lib/move/flyout-reader';
 import { type MovePreview, type PreviewTarget, previewMove } from '@/lib/move/preview';
 import { buildIncidentIndex, type IncidentIndex } from '@/lib/store/incident-search';
+import type { Suggestion } from '@/lib/suggest/rank';
 import { useProfile } from '../hooks/use-profile';
+import { REASON_ORDER } from '../labels/graph-words';
 import { CommentField } from './CommentField';
 import { FlyoutFooter } from './FlyoutFooter';
 import { useFlyoutReader, useIncidentChoices, useReaderQuery } from './flyout-reader-context';
 import { type Reason, ReasonsPicker } from './ReasonsPicker';
 import { SavePreview } from './SavePreview';
 import { type SelectedAlert, SelectedAlerts } from './SelectedAlerts';
+import { SuggestedIncidents, useSuggestions } from './SuggestedIncidents';
 import { TargetChooser } from './TargetChooser';
 import { useFocusTrap } from './use-focus-trap';
 import { useMoveDraft } from './use-move-draft';
@@ -37,6 +40,25 @@ export interface MoveFlyoutProps {
    * (its Undo). `onClose` is not called in that case.
    */
   onMoved(result: MoveResult): void;
+  /** A suggested incident picked before the flyout opened (alert details): the target, with its reasons. */
+  initialSuggestion?: Suggestion | undefined;
+}
+
+/** The suggestion's Graph reasons that the flyout offers (and so may pre-select). */
+const offeredReasons = (s: Suggestion): Set<Reason> =>
+  new Set(s.reasons.filter((r): r is Reason => (REASON_ORDER as readonly string[]).includes(r)));
+
+/** The combobox's row for a suggestion: the catalog's, else one made from the suggestion. */
+function choiceFor(s: Suggestion, rows: readonly IncidentChoice[] | undefined): IncidentChoice {
+  return (
+    rows?.find((r) => r.id === s.incidentId) ?? {
+      id: s.incidentId,
+      displayName: s.displayName,
+      status: 'active',
+      severity: s.severity,
+      scopes: [],
+    }
+  );
 }
 
 /** The sentence for a refused move; a concurrent change gets words about what to do next. */
@@ -54,7 +76,7 @@ function moveErrorMessage(e: unknown): string {
   return errorMessage(e);
 }
 
-export function MoveFlyout({ alertIds, onClose, onMoved }: MoveFlyoutProps) {
+export function MoveFlyout({ alertIds, onClose, onMoved, initialSuggestion }: MoveFlyoutProps) {
   const reader = useFlyoutReader();
   const { profile, loaded: profileLoaded } = useProfile();
   const uid = useId();
@@ -103,8 +125,19 @@ export function MoveFlyout({ alertIds, onClose, onMoved }: MoveFlyoutProps) {
 
   // --- The form.
   const [kind, setKind] = useState<MoveTarget['kind']>('existing');
-  const [chosen, setChosen] = useState<IncidentChoice | undefined>();
-  const [reasons, setReasons] = useState<ReadonlySet<Reason>>(new Set());
+  const [chosen, setChosen] = useState<IncidentChoice | undefined>(() =>
+    initialSuggestion ? choiceFor(initialSuggestion, undefined) : undefined,
+  );
+  const [reasons, setReasons] = useState<ReadonlySet<Reason>>(() =>
+    initialSuggestion ? offeredReasons(initialSuggestion) : new Set(),
+  );
+  // --- Suggested incidents: picking one makes it the target and pre-selects its reasons (the analyst may change them).
+  const suggested = useSuggestions(ids);
+  const pickSuggestion = (s: Suggestion) => {
+    setKind('existing');
+    setChosen(choiceFor(s, incidentRows));
+    setReasons(offeredReasons(s));
+  };
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<{ message: string; details: string[] } | undefined>();
@@ -250,6 +283,13 @@ export function MoveFlyout({ alertIds, onClose, onMoved }: MoveFlyoutProps) {
             entries={entries}
             sourceById={sourceById}
             seenVersions={seenVersions.current}
+          />
+          <SuggestedIncidents
+            status={suggested.status}
+            suggestions={suggested.suggestions}
+            chosenId={kind === 'existing' ? chosen?.id : undefined}
+            onPick={pickSuggestion}
+            disabled={busy}
           />
           <TargetChooser
             name={`${uid}-target`}

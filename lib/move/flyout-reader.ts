@@ -3,9 +3,11 @@
  * move window opened for a web page) is an extension page that reads the store directly, as live queries.
  */
 
-import type { Alert, Incident } from '../model';
+import type { Alert, Incident, Profile } from '../model';
 import type { MoverDB } from '../store/db';
 import { incidentCatalog } from '../store/incident-catalog';
+import type { Suggestion } from '../suggest/rank';
+import { suggestIncidents } from '../suggest/read';
 import { followRedirects, redirectProblem } from './redirects';
 
 /** What the flyout reads of an alert: what it lists, what the preview and the permission checks need. */
@@ -57,6 +59,11 @@ export interface FlyoutReader {
   alerts(ids: readonly string[]): Promise<(FlyoutAlert | undefined)[]>;
   /** The same incidents as `incidents()`, kept current; the same object on every call. */
   incidentList(): IncidentList;
+  /** Where the alerts may belong: other incidents the profile can read, best first (lib/suggest). */
+  suggestions(
+    ids: readonly string[],
+    profile: Pick<Profile, 'scopes' | 'defaultAccess'>,
+  ): Promise<Suggestion[]>;
 }
 
 export async function loadSelection(db: MoverDB, ids: readonly string[]): Promise<Selection> {
@@ -105,5 +112,6 @@ export function dexieReader(db: MoverDB): FlyoutReader {
     alerts: (ids) => db.alerts.bulkGet([...ids]),
     // One catalog per database, shared by every flyout of the page: reopening the flyout is instant.
     incidentList: () => incidentCatalog(db),
+    suggestions: (ids, profile) => suggestIncidents(db, ids, { profile }),
   };
 }

@@ -8,7 +8,6 @@ import Dexie from 'dexie';
 import type { Alert, Incident, Profile } from '../model';
 import { type AlertEntity, entitiesOf } from '../model/entities';
 import { canRead, canReadIncident } from '../model/permissions';
-import { followRedirects } from '../move/redirects';
 import type { MoverDB } from '../store/db';
 import {
   type CandidateIncident,
@@ -25,6 +24,20 @@ import {
 /** The most distinct keys of a selection looked up (50 alerts of 200 keys each would be 10,000 reads). */
 export const MAX_SELECTION_KEYS = 500;
 const CHUNK = 16;
+const MAX_REDIRECTS = 32;
+
+/** Where a merged (redirected) incident went: the survivor, or undefined for a chain that leads nowhere. */
+async function survivorOf(db: MoverDB, incident: Incident): Promise<Incident | undefined> {
+  const seen = new Set([incident.id]);
+  let at: Incident | undefined = incident;
+  while (at?.status === 'redirected') {
+    const next: string | null | undefined = at.redirectIncidentId;
+    if (!next || seen.has(next) || seen.size > MAX_REDIRECTS) return undefined;
+    seen.add(next);
+    at = await db.incidents.get(next);
+  }
+  return at;
+}
 
 export interface SuggestOptions {
   /** Incidents and alerts the analyst can't read are left out. Everything is readable when not given. */
@@ -151,13 +164,14 @@ export async function suggestIncidents(
       let incident = record;
       if (incident.status === 'redirected') {
         // A merged incident's alerts are in the survivor: suggest that one (if it is not suggested already).
-        const walk = await followRedirects(db, incident.id);
-        if (!walk.ok) continue;
-        incident = walk.incident;
+        const survivor = await survivorOf(db, incident);
+        if (!survivor) continue;
+        incident = survivor;
       }
       if (eligible.has(incident.id) || !rankable(incident)) continue;
       eligible.set(incident.id, incident);
-      scores.push(incident === record ? chunk[k]![1] : Number.POSITIVE_INFINITY);
+      // A survivor's own score is not known yet: it counts as 0, so the cut-off is never too high.
+      scores.push(incident === record ? chunk[k]![1] : (preScore.get(incident.id) ?? 0));
     }
   }
   const candidates = await Promise.all(
