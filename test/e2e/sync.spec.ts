@@ -37,6 +37,8 @@ test('signs in with PKCE through the sign-in window and pulls a tenant of severa
   ).toBeVisible();
   const pages = server.requests.filter((r) => r.path === '/v1.0/security/incidents');
   expect(pages.map((r) => r.query.get('$skiptoken'))).toEqual([null, '5', '10']);
+  // Every read asks for Graph's evolvable enum members (otherwise Sentinel values arrive as unknownFutureValue).
+  expect(pages.every((r) => r.prefer === 'include-unknown-enum-members')).toBe(true);
   // The authorize request carried a PKCE challenge and the token request its verifier.
   const authorize = server.requests.find((r) => r.path.endsWith('/oauth2/v2.0/authorize'));
   expect(authorize?.query.get('code_challenge_method')).toBe('S256');
@@ -77,6 +79,7 @@ async function moveInPanel(
   alertIds: string[],
   target: { incidentId: string } | 'new',
   comment: string,
+  reasons: string[] = [],
 ): Promise<Locator> {
   await go(panel, '#/alerts');
   const table = panel.getByRole('table', { name: 'Alerts' });
@@ -98,6 +101,10 @@ async function moveInPanel(
     const box = dialog.getByRole('combobox', { name: 'Incident name or ID' });
     await box.fill(target.incidentId);
     await dialog.locator(`[role="option"][data-incident-id="${target.incidentId}"]`).click();
+  }
+  if (reasons.length) {
+    await dialog.getByText('Reasons (optional)').click();
+    for (const r of reasons) await dialog.getByRole('checkbox', { name: r, exact: true }).check();
   }
   await dialog.getByRole('textbox', { name: 'Comment' }).fill(comment);
   await dialog.getByRole('button', { name: 'Save' }).click();
@@ -164,6 +171,13 @@ test('a move Defender refuses is rolled back in the side panel, logged, and expl
   const panel = await openExtensionPage('sidepanel.html#/alerts');
 
   await moveInPanel(panel, ['da63851_0'], { incidentId: '1004' }, 'Belongs with 1004.');
+  // Where the analyst saved it, the status follows the move's fate: no stale "Moved", no Undo.
+  const saved = panel.getByRole('status').filter({ hasText: 'Microsoft Defender refused the move' });
+  await expect(saved).toContainText(
+    'Microsoft Defender refused the move of 1 alert to Incident 1004 on host-3 (1004), so it was rolled back here: the alert is back where it was. You do not have permission for this in Microsoft Defender (403: Insufficient privileges to update alert da63851_0.).',
+  );
+  await expect(saved).not.toContainText('Moved 1 alert');
+  await expect(saved.getByRole('button', { name: 'Undo' })).toHaveCount(0);
 
   await expect(section.getByRole('alert')).toContainText(
     'The move of 1 alert to incident 1004 was refused by Microsoft Defender: You do not have permission for this in Microsoft Defender (403: Insufficient privileges to update alert da63851_0.). It was rolled back here.',
@@ -178,4 +192,35 @@ test('a move Defender refuses is rolled back in the side panel, logged, and expl
   await expect(panel.getByRole('tabpanel')).toContainText(
     'Microsoft Defender refused this move, so it was rolled back here',
   );
+});
+
+test("a move with reasons reaches Defender as Graph's correlationReason flags, and its status follows it to synced", async ({
+  openExtensionPage,
+}) => {
+  server = await startFakeGraphServer({ ...makeTenant(4, 2, RECENT), maxPageSize: 5 });
+  const { section } = await connect(openExtensionPage);
+  await expect(section.getByText(/Last synced .*: 4 incidents received/)).toBeVisible();
+  const panel = await openExtensionPage('sidepanel.html#/alerts');
+
+  await moveInPanel(panel, ['da63850_0'], { incidentId: '1003' }, 'Same attacker.', [
+    'Same asset',
+    'Lateral movement path',
+    'Similar TTPs or behavior',
+  ]);
+
+  await expect.poll(moveBodies).toEqual([
+    {
+      alertIds: ['da63850_0'],
+      incidentId: '1003',
+      alertComment: 'Same attacker.',
+      newCorrelationReasons: 'sameAsset, lateralMovementPath, similarTTPsOrBehavior',
+    },
+  ]);
+  expect(server.moveCalls().map((c) => c.status)).toEqual([200]);
+  const saved = panel
+    .getByRole('status')
+    .filter({ hasText: 'Moved 1 alert to Incident 1003 on host-2 (1003).' });
+  await expect(saved).toContainText('Synced with Microsoft Defender.');
+  await expect(saved.getByRole('button', { name: 'Undo' })).toBeVisible();
+  expect(server.alerts.get('da63850_0')?.incidentId).toBe('1003');
 });
