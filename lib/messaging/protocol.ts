@@ -11,6 +11,7 @@ import type { StoreWitness } from '../store/witness';
 export { MAX_COMMENT, type MoveInput, type MoveTarget, moveInput, moveTarget } from '../move/input';
 
 import { moveInput } from '../move/input';
+import { splitInput } from '../move/split';
 
 export const sampleSize = z.strictObject({
   incidents: z.number().int().min(1).max(100_000).optional(),
@@ -36,6 +37,8 @@ export const pageRequest = z.discriminatedUnion('type', [
   /** Whether the move with this token was saved, and its result: asked when an answer was lost. */
   z.strictObject({ type: z.literal('move.status'), token: z.string().min(1).max(100) }),
   z.strictObject({ type: z.literal('flyout.selection'), nonce: z.string().min(1).max(100) }),
+  /** Split an incident: the first group stays, every other group becomes a new incident (one Undo). */
+  z.strictObject({ type: z.literal('incident.split'), input: splitInput }),
   z.strictObject({ type: z.literal('sites.sync') }),
   z.strictObject({ type: z.literal('sync.now') }),
   z.strictObject({ type: z.literal('sync.signIn') }),
@@ -77,6 +80,7 @@ export interface ResponseMap {
   'move.undo': MoveResult;
   'move.status': { committed: false } | { committed: true; result: MoveResult };
   'flyout.selection': { alertIds: string[]; origin: string };
+  'incident.split': MoveResult;
   'sites.sync': { registered: string[]; disabled: string[] };
   'sync.now': { pulled: number; pushed: number };
   'sync.signIn': { signedIn: true };

@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import type { BackupService } from '../data/backup';
 import { loadSample } from '../data/sample';
 import type { Profile } from '../model';
-import { moveAlerts, moveStatus, undoMove } from '../move';
+import { moveAlerts, moveStatus, splitIncident, undoMove } from '../move';
 import type { MoverDB } from '../store/db';
 import { createStoreGuard, type StoreGuard } from '../store/guard';
 import type { StoreWitness } from '../store/witness';
@@ -190,12 +190,28 @@ export function createRouter(deps: RouterDeps) {
           req.type === 'move.run'
             ? await moveAlerts(deps.db, req.input, ctx)
             : await undoMove(deps.db, req.token, ctx);
-        deps.afterMove?.(result);
+        // An undone split is several moves: each goes to Graph on its own.
+        for (const token of result.batchTokens ?? [result.undoToken])
+          deps.afterMove?.({ ...result, undoToken: token });
         await deps.faults?.afterMoveCommitted();
         return result;
       }
       case 'move.status':
         return moveStatus(deps.db, req.token);
+      case 'incident.split': {
+        const profile = await deps.getProfile();
+        const ctx = {
+          actor: { displayName: profile.displayName, upn: profile.upn },
+          profile,
+          now: deps.now,
+          newToken: deps.newToken,
+        };
+        const result = await splitIncident(deps.db, req.input, ctx);
+        // One move per new incident: each goes to Graph on its own.
+        for (const token of result.batchTokens ?? [result.undoToken])
+          deps.afterMove?.({ ...result, undoToken: token });
+        return result;
+      }
       case 'flyout.selection':
         return takeHandoff(deps.session, req.nonce, deps.now());
       case 'sites.sync':

@@ -70,7 +70,7 @@ async function maxNumericIncidentId(db: MoverDB): Promise<number> {
 }
 
 /** The next numeric id, from a counter in `meta` (started at the highest numeric id + 1). */
-async function allocateIncidentId(db: MoverDB): Promise<string> {
+export async function allocateIncidentId(db: MoverDB): Promise<string> {
   const row = await db.meta.get(NEXT_INCIDENT_ID_KEY);
   let next =
     typeof row?.value === 'number' && Number.isSafeInteger(row.value) && row.value > 0 ? row.value : 0;

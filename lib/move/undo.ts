@@ -21,16 +21,34 @@ import {
 } from './shared';
 
 interface UndoState {
-  record: MoveRecord;
+  /** The move, or every move of a batch (a split is one move per new incident, undone together). */
+  records: MoveRecord[];
+  /** Every alert the moves moved, in the records' order. */
   alerts: Alert[];
   incidents: Incident[];
 }
 
+/** The alerts and incidents of a batch of moves: each incident once, as the first record that names it saw it. */
+function unionOf(records: readonly MoveRecord[]) {
+  const alerts: MoveRecord['alerts'] = [];
+  const incidents = new Map<string, MoveRecord['incidents'][number]>();
+  for (const r of records) {
+    alerts.push(...r.alerts);
+    for (const i of r.incidents) if (!incidents.has(i.id)) incidents.set(i.id, i);
+  }
+  return { alerts, incidents: [...incidents.values()] };
+}
+
 /** Loads what Undo needs, or throws the reason it is refused. Call inside a transaction. */
 async function loadUndo(db: MoverDB, token: string, profile: Profile): Promise<UndoState> {
-  const record = await db.moves.get(token);
-  if (!record) throw new MoverError('not-found', 'This move is not in the history, so it cannot be undone.');
-  if (record.undoneBy) throw new MoverError('conflict', 'This move was already undone.');
+  const first = await db.moves.get(token);
+  if (!first) throw new MoverError('not-found', 'This move is not in the history, so it cannot be undone.');
+  const found = first.batch?.length ? await db.moves.bulkGet(first.batch) : [first];
+  if (found.some((r) => !r))
+    throw new MoverError('not-found', 'Part of this change is not in the history, so it cannot be undone.');
+  const records = found as MoveRecord[];
+  if (records.some((r) => r.undoneBy)) throw new MoverError('conflict', 'This move was already undone.');
+  const record = unionOf(records);
   const [foundAlerts, foundIncidents] = await Promise.all([
     db.alerts.bulkGet(record.alerts.map((a) => a.alertId)),
     db.incidents.bulkGet(record.incidents.map((i) => i.id)),
@@ -56,7 +74,7 @@ async function loadUndo(db: MoverDB, token: string, profile: Profile): Promise<U
   const alerts = foundAlerts as Alert[];
   const problems = movePermissionProblems(profile, alerts);
   if (problems.length) throw new MoverError('permission', summarizeProblems(problems), problems);
-  return { record, alerts, incidents: foundIncidents as Incident[] };
+  return { records, alerts, incidents: foundIncidents as Incident[] };
 }
 
 /** Why Undo would be refused now, or null when it would work (for greying out the Undo button). */
@@ -82,7 +100,11 @@ export async function undoMove(db: MoverDB, token: string, ctx: MoveContext): Pr
   const { actor } = ctx;
 
   return db.transaction('rw', moveTables(db), async () => {
-    const { record, alerts, incidents } = await loadUndo(db, token, ctx.profile);
+    const { records, alerts, incidents } = await loadUndo(db, token, ctx.profile);
+    const record = { ...records[0]!, ...unionOf(records) };
+    // A batch is undone as one: one undo record per move (each undoes its own), sharing a batch of their own.
+    const undoTokens = records.map((_, i) => (i === 0 ? undoToken : ctx.newToken()));
+    const createdIds = new Set(records.filter((r) => r.createdIncident).map((r) => r.destinationIncidentId));
     const tallies = await talliesOf(db, incidents);
     const countsBefore = new Map([...tallies].map(([id, t]) => [id, countOf(t)]));
 
@@ -103,7 +125,7 @@ export async function undoMove(db: MoverDB, token: string, ctx: MoveContext): Pr
     const before = new Map(record.incidents.map((r) => [r.id, r]));
     const updated = incidents.map((inc) => {
       const was = before.get(inc.id)!;
-      const createdHere = record.createdIncident && inc.id === record.destinationIncidentId;
+      const createdHere = createdIds.has(inc.id);
       return withTally(inc, tallies.get(inc.id)!, at, {
         displayName: was.displayName,
         status: createdHere ? 'resolved' : was.status,
@@ -129,7 +151,7 @@ export async function undoMove(db: MoverDB, token: string, ctx: MoveContext): Pr
     const incidentNames = Object.fromEntries(
       [...incidents, ...updated].map((i) => [i.id, i.displayName] as [string, string]),
     );
-    const comment = `Undo of the move made by ${record.actor.displayName} at ${record.at}.`;
+    const comment = `Undo of the ${records.length > 1 ? 'split' : 'move'} made by ${record.actor.displayName} at ${record.at}.`;
     const entry = (
       incidentId: string,
       kind: string,
@@ -186,44 +208,65 @@ export async function undoMove(db: MoverDB, token: string, ctx: MoveContext): Pr
       }
     });
 
-    const undoRecord: MoveRecord = {
-      token: undoToken,
-      at,
-      actor,
-      comment,
-      destinationIncidentId: returnIds[0] ?? record.destinationIncidentId,
-      createdIncident: false,
-      alerts: moved.map((a, i) => ({
-        alertId: a.id,
-        fromIncidentId: alerts[i]!.incidentId,
-        versionAfter: a.version,
-      })),
-      incidents: incidents.map((inc, i) => ({
-        id: inc.id,
-        displayName: inc.displayName,
-        severity: inc.severity,
-        status: inc.status,
-        versionAfter: updated[i]!.version,
-      })),
-      emptiedIncidentIds: emptied,
-      undoes: record.token,
-    };
+    const movedById = new Map(moved.map((a, i) => [a.id, { after: a, before: alerts[i]! }]));
+    const updatedById = new Map(updated.map((u) => [u.id, u]));
+    const beforeById = new Map(incidents.map((inc) => [inc.id, inc]));
+    const undoRecords: MoveRecord[] = records.map((r, j) => {
+      const own = r.alerts.flatMap((x) => {
+        const m = movedById.get(x.alertId);
+        return m ? [m] : [];
+      });
+      const ownReturnIds = [...new Set(own.map((m) => m.after.incidentId))];
+      return {
+        token: undoTokens[j]!,
+        at,
+        actor,
+        comment,
+        destinationIncidentId: ownReturnIds[0] ?? returnIds[0] ?? r.destinationIncidentId,
+        createdIncident: false,
+        alerts: own.map((m) => ({
+          alertId: m.after.id,
+          fromIncidentId: m.before.incidentId,
+          versionAfter: m.after.version,
+        })),
+        incidents: r.incidents.flatMap((ri) => {
+          const inc = beforeById.get(ri.id);
+          const now = updatedById.get(ri.id);
+          return inc && now
+            ? [
+                {
+                  id: inc.id,
+                  displayName: inc.displayName,
+                  severity: inc.severity,
+                  status: inc.status,
+                  versionAfter: now.version,
+                },
+              ]
+            : [];
+        }),
+        emptiedIncidentIds: emptied.filter((id) => r.incidents.some((ri) => ri.id === id)),
+        undoes: r.token,
+        ...(records.length > 1 ? { batch: undoTokens } : {}),
+      };
+    });
 
     await db.alerts.bulkPut(moved);
     await db.incidents.bulkPut(updated);
     await addActivity(db, entries);
-    const destination = updated.find((i) => i.id === undoRecord.destinationIncidentId);
+    const destinationId = returnIds[0] ?? record.destinationIncidentId;
+    const destination = updated.find((i) => i.id === destinationId);
     const result: MoveResult = {
-      destinationIncidentId: undoRecord.destinationIncidentId,
-      destinationName: destination?.displayName ?? undoRecord.destinationIncidentId,
+      destinationIncidentId: destinationId,
+      destinationName: destination?.displayName ?? destinationId,
       createdIncident: false,
       movedAlertIds: moved.map((a) => a.id),
       skippedAlertIds: [],
       emptiedIncidentIds: emptied,
       undoToken,
+      ...(records.length > 1 ? { batchTokens: undoTokens } : {}),
     };
-    await db.moves.put({ ...record, undoneBy: undoToken });
-    await db.moves.add({ ...undoRecord, result });
+    for (const [j, r] of records.entries()) await db.moves.put({ ...r, undoneBy: undoTokens[j]! });
+    for (const [j, u] of undoRecords.entries()) await db.moves.add(j === 0 ? { ...u, result } : u);
     return result;
   });
 }

@@ -34,6 +34,8 @@ export interface MoveRecord {
   undoneBy?: string;
   /** Set on a move that undoes another. */
   undoes?: string;
+  /** Tokens of every move saved with this one as one change (a split), this one included: undone together. */
+  batch?: string[];
   /** Sync state when a connector is on: pending until the server accepted it. */
   sync?: 'local' | 'pending' | 'synced' | 'failed';
   syncError?: string;
