@@ -78,6 +78,9 @@ const ACTIVITY: Record<string, string> = {
   moveUndone: 'Move undone',
   syncRollback: 'Sync rolled back',
   imported: 'Imported',
+  incidentsMerged: 'Incidents merged',
+  mergedInto: 'Merged into another incident',
+  mergeUndone: 'Merge undone',
 };
 
 const lookup = (table: Record<string, string>, value: string | null | undefined, humane = true) =>

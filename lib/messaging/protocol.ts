@@ -11,6 +11,11 @@ import type { StoreWitness } from '../store/witness';
 export { MAX_COMMENT, type MoveInput, type MoveTarget, moveInput, moveTarget } from '../move/input';
 
 import { moveInput } from '../move/input';
+import { mergeInput } from '../merge/input';
+import type { MergeResult } from '../store/db';
+
+export { type MergeInput, mergeInput } from '../merge/input';
+export type { MergeResult } from '../store/db';
 import { splitInput } from '../move/split';
 
 export const sampleSize = z.strictObject({
@@ -36,6 +41,9 @@ export const pageRequest = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('move.undo'), token: z.string().min(1).max(100) }),
   /** Whether the move with this token was saved, and its result: asked when an answer was lost. */
   z.strictObject({ type: z.literal('move.status'), token: z.string().min(1).max(100) }),
+  /** Merge incidents (DESIGN §8); its undo (unmerge) is a new logged operation. */
+  z.strictObject({ type: z.literal('merge.run'), input: mergeInput }),
+  z.strictObject({ type: z.literal('merge.undo'), token: z.string().min(1).max(100) }),
   z.strictObject({ type: z.literal('flyout.selection'), nonce: z.string().min(1).max(100) }),
   /** Split an incident: the first group stays, every other group becomes a new incident (one Undo). */
   z.strictObject({ type: z.literal('incident.split'), input: splitInput }),
@@ -79,6 +87,8 @@ export interface ResponseMap {
   'move.run': MoveResult;
   'move.undo': MoveResult;
   'move.status': { committed: false } | { committed: true; result: MoveResult };
+  'merge.run': MergeResult;
+  'merge.undo': MergeResult;
   'flyout.selection': { alertIds: string[]; origin: string };
   'incident.split': MoveResult;
   'sites.sync': { registered: string[]; disabled: string[] };

@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import type { BackupService } from '../data/backup';
 import { loadSample } from '../data/sample';
 import type { Profile } from '../model';
+import { isMergeRecord, mergeAsMoveResult, mergeIncidents, undoMerge } from '../merge';
 import { moveAlerts, moveStatus, splitIncident, undoMove } from '../move';
 import type { MoverDB } from '../store/db';
 import { createStoreGuard, type StoreGuard } from '../store/guard';
@@ -53,7 +54,8 @@ export interface RouterDeps {
     signIn(): Promise<void>;
     signOut(): Promise<void>;
   };
-  afterMove?(result: ResponseMap['move.run']): void;
+  /** After a move or merge commits (the sync queues it by its token). */
+  afterMove?(result: { undoToken: string }): void;
   /** Fault injection, in the test build only: e.g. a pause after a move commits, to stop the worker in it. */
   faults?: { afterMoveCommitted(): Promise<void> };
   /** Opens an extension page in a window of its own (the move window for a page's alerts). */
@@ -189,7 +191,10 @@ export function createRouter(deps: RouterDeps) {
         const result =
           req.type === 'move.run'
             ? await moveAlerts(deps.db, req.input, ctx)
-            : await undoMove(deps.db, req.token, ctx);
+            : // Undo from a list of operations (the popup's recent moves) may name a merge: it is unmerged.
+              (await isMergeRecord(deps.db, req.token))
+              ? mergeAsMoveResult(await undoMerge(deps.db, req.token, ctx))
+              : await undoMove(deps.db, req.token, ctx);
         // An undone split is several moves: each goes to Graph on its own.
         for (const token of result.batchTokens ?? [result.undoToken])
           deps.afterMove?.({ ...result, undoToken: token });
@@ -198,6 +203,22 @@ export function createRouter(deps: RouterDeps) {
       }
       case 'move.status':
         return moveStatus(deps.db, req.token);
+      case 'merge.run':
+      case 'merge.undo': {
+        const profile = await deps.getProfile();
+        const ctx = {
+          actor: { displayName: profile.displayName, upn: profile.upn },
+          profile,
+          now: deps.now,
+          newToken: deps.newToken,
+        };
+        const result =
+          req.type === 'merge.run'
+            ? await mergeIncidents(deps.db, req.input, ctx)
+            : await undoMerge(deps.db, req.token, ctx);
+        deps.afterMove?.({ undoToken: result.token });
+        return result;
+      }
       case 'incident.split': {
         const profile = await deps.getProfile();
         const ctx = {

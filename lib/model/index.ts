@@ -255,6 +255,9 @@ export const ACTIVITY_KINDS = [
   'moveUndone',
   'syncRollback',
   'imported',
+  'incidentsMerged',
+  'mergedInto',
+  'mergeUndone',
 ] as const;
 export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
 

@@ -36,16 +36,49 @@ export interface MoveRecord {
   undoes?: string;
   /** Tokens of every move saved with this one as one change (a split), this one included: undone together. */
   batch?: string[];
+  /** Set on a merge of incidents and on its undo (lib/merge): what Undo and sync need beyond a move's. */
+  merge?: MergeDetails;
   /** Sync state when a connector is on: pending until the server accepted it. */
   sync?: 'local' | 'pending' | 'synced' | 'failed';
   syncError?: string;
+}
+
+/** What a merge record adds to a move's (DESIGN §8). */
+export interface MergeDetails {
+  /** `merge`: incidents merged into the survivor (`destinationIncidentId`); `unmerge`: its undo. */
+  kind: 'merge' | 'unmerge';
+  survivorId: string;
+  /** The incidents that became redirected to the survivor (or, for an unmerge, were restored). */
+  mergedIncidentIds: string[];
+  reasons: string[];
+  /** Tags and redirect of every incident involved before the merge, so Undo restores them. */
+  before: {
+    id: string;
+    tags?: string[] | null;
+    customTags?: string[] | null;
+    systemTags?: string[] | null;
+    redirectIncidentId?: string | null;
+  }[];
+  /** What the merge answered (a repeated request with its token gets it again). */
+  result?: MergeResult;
+}
+
+/** What a merge (or its undo) answers. */
+export interface MergeResult {
+  survivorId: string;
+  survivorName: string;
+  mergedIncidentIds: string[];
+  movedAlertIds: string[];
+  /** Why the product chose this survivor, in words. */
+  survivorReason: string;
+  token: string;
 }
 
 /** A move waiting to be sent to Microsoft Graph (durable across service-worker restarts). */
 export interface OutboxItem {
   id?: number;
   moveToken: string;
-  kind: 'moveAlerts';
+  kind: 'moveAlerts' | 'mergeIncidents';
   body: Record<string, unknown>;
   provisionalIncidentId?: string;
   state: 'queued' | 'sending' | 'done' | 'failed';
