@@ -8,4 +8,11 @@ export {
   undoMerge,
   unmergeProblem,
 } from './merge';
-export { chooseSurvivor, MAX_MERGE, type MergeIncident, mergeProblems, REDIRECTED_TAG, tagsOf } from './rules';
+export {
+  chooseSurvivor,
+  MAX_MERGE,
+  type MergeIncident,
+  mergeProblems,
+  REDIRECTED_TAG,
+  tagsOf,
+} from './rules';

@@ -13,6 +13,7 @@ import { emptyTally, tallyAlert, withTally } from '../model/derive';
 import { MoverError } from '../model/errors';
 import type { MoveResult } from '../model/move-result';
 import { movePermissionProblems, summarizeProblems } from '../model/permissions';
+import { MAX_COMMENT } from '../move/input';
 import {
   addActivity,
   listIds,
@@ -23,9 +24,8 @@ import {
   titles,
 } from '../move/shared';
 import type { MergeDetails, MergeResult, MoveRecord, MoverDB } from '../store/db';
-import { MAX_COMMENT } from '../move/input';
 import type { MergeRequest } from './input';
-import { chooseSurvivor, type MergeProblemCode, mergeProblems, REDIRECTED_TAG, tagsOf } from './rules';
+import { chooseSurvivor, type MergeProblemCode, mergeProblems, REDIRECTED_TAG } from './rules';
 
 export type { MergeResult } from '../store/db';
 
@@ -43,7 +43,8 @@ function checkComment(comment: string): string {
 /** Adds every count of `from` to `into` (keys such as `__proto__` count like any other). */
 function addTally(into: Tally, from: Tally): Tally {
   for (const field of Object.keys(from) as (keyof Tally)[]) {
-    const target = (into[field] ??= {});
+    into[field] ??= {};
+    const target = into[field];
     for (const [key, n] of Object.entries(from[field] ?? {})) {
       const value = (Object.hasOwn(target, key) ? target[key]! : 0) + n;
       Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
@@ -188,7 +189,14 @@ export async function mergeIncidents(
       }) satisfies NewEntry;
     const entries: NewEntry[] = [entry(survivor.id, 'incidentsMerged', otherAlerts, otherIds)];
     for (const o of others)
-      entries.push(entry(o.id, 'mergedInto', otherAlerts.filter((a) => a.incidentId === o.id), [o.id]));
+      entries.push(
+        entry(
+          o.id,
+          'mergedInto',
+          otherAlerts.filter((a) => a.incidentId === o.id),
+          [o.id],
+        ),
+      );
 
     const result: MergeResult = {
       survivorId: survivor.id,
@@ -247,9 +255,14 @@ interface UnmergeState {
 }
 
 /** Loads what the undo of a merge needs, or throws the reason it is refused. Call inside a transaction. */
-async function loadUnmerge(db: MoverDB, token: string, profile: MoveContext['profile']): Promise<UnmergeState> {
+async function loadUnmerge(
+  db: MoverDB,
+  token: string,
+  profile: MoveContext['profile'],
+): Promise<UnmergeState> {
   const record = await db.moves.get(token);
-  if (!record?.merge) throw new MoverError('not-found', 'This merge is not in the history, so it cannot be undone.');
+  if (!record?.merge)
+    throw new MoverError('not-found', 'This merge is not in the history, so it cannot be undone.');
   if (record.merge.kind !== 'merge')
     throw new MoverError('validation', 'This is the undo of a merge; merge the incidents again instead.');
   if (record.undoneBy)
@@ -370,7 +383,14 @@ export async function undoMerge(db: MoverDB, token: string, ctx: MoveContext): P
     const entries: NewEntry[] = [
       { ...entry(survivorId, alerts, survivorId), fromIncidentIds: mergedIds, toIncidentId: null },
     ];
-    for (const id of mergedIds) entries.push(entry(id, movedBack.filter((a) => a.incidentId === id), id));
+    for (const id of mergedIds)
+      entries.push(
+        entry(
+          id,
+          movedBack.filter((a) => a.incidentId === id),
+          id,
+        ),
+      );
 
     const result: MergeResult = {
       survivorId,

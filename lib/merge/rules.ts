@@ -37,7 +37,9 @@ function compareIds(a: string, b: string): number {
  * The incident that survives, as the product chooses (not the analyst): the most alerts; on a tie the oldest;
  * then the lowest id, so the choice is the same everywhere. With the reason in words.
  */
-export function chooseSurvivor<I extends MergeIncident>(incidents: readonly I[]): { survivor: I; reason: string } {
+export function chooseSurvivor<I extends MergeIncident>(
+  incidents: readonly I[],
+): { survivor: I; reason: string } {
   if (!incidents.length) throw new Error('chooseSurvivor needs at least one incident');
   const ranked = [...incidents].sort(
     (a, b) =>

@@ -1,5 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  chooseSurvivor,
+  type MergeRequest,
+  mergeIncidents,
+  mergeProblems,
+  undoMerge,
+  unmergeProblem,
+} from '../../../lib/merge';
+import {
   type Alert,
   DEFAULT_PROFILE,
   type GraphAlert,
@@ -8,14 +16,6 @@ import {
 } from '../../../lib/model';
 import { summarize, toStoredAlert, toStoredIncident } from '../../../lib/model/derive';
 import { MoverError } from '../../../lib/model/errors';
-import {
-  chooseSurvivor,
-  type MergeRequest,
-  mergeIncidents,
-  mergeProblems,
-  undoMerge,
-  unmergeProblem,
-} from '../../../lib/merge';
 import { type MoveContext, moveAlerts, undoMove } from '../../../lib/move';
 import { MoverDB } from '../../../lib/store/db';
 
@@ -57,7 +57,9 @@ async function seed(db: MoverDB, specs: IncidentSpec[]) {
   const alerts: Alert[] = [];
   const incidents: Incident[] = [];
   for (const spec of specs) {
-    const own = Array.from({ length: spec.alerts }, (_, n) => toStoredAlert(graphAlert(spec.id, n, spec), T0));
+    const own = Array.from({ length: spec.alerts }, (_, n) =>
+      toStoredAlert(graphAlert(spec.id, n, spec), T0),
+    );
     alerts.push(...own);
     incidents.push(
       toStoredIncident(
@@ -103,7 +105,11 @@ function context(profile: Profile = DEFAULT_PROFILE): MoveContext {
   };
 }
 const merge = (ids: string[], extra: Partial<MergeRequest> = {}, profile?: Profile) =>
-  mergeIncidents(db, { incidentIds: ids, comment: 'Same intrusion', reasons: ['sameActor'], ...extra }, context(profile));
+  mergeIncidents(
+    db,
+    { incidentIds: ids, comment: 'Same intrusion', reasons: ['sameActor'], ...extra },
+    context(profile),
+  );
 const activityOf = (incidentId: string) =>
   db.activity
     .where('[incidentId+seq]')
@@ -177,11 +183,14 @@ describe('merge preconditions', () => {
     ).toEqual([
       'Incident 1 "Incident 1" and incident 2 "Incident 2" have different classifications ("truePositive" and "falsePositive"), so they can\'t be merged. Make them the same first.',
     ]);
-    expect(problems([row('1', 1, T0, { assignedTo: 'ann' }), row('2', 1, T0, { assignedTo: 'bob' })])[0]).toMatch(
-      /different assignees \("ann" and "bob"\)/,
-    );
     expect(
-      problems([row('1', 1, T0, { determination: 'malware' }), row('2', 1, T0, { determination: 'phishing' })])[0],
+      problems([row('1', 1, T0, { assignedTo: 'ann' }), row('2', 1, T0, { assignedTo: 'bob' })])[0],
+    ).toMatch(/different assignees \("ann" and "bob"\)/);
+    expect(
+      problems([
+        row('1', 1, T0, { determination: 'malware' }),
+        row('2', 1, T0, { determination: 'phishing' }),
+      ])[0],
     ).toMatch(/different determinations/);
   });
 
@@ -189,9 +198,9 @@ describe('merge preconditions', () => {
     expect(problems([row('1', 1, T0, { status: 'resolved' }), row('2', 1)])).toEqual([
       'Incident 1 "Incident 1" is resolved; reopen it before merging it.',
     ]);
-    expect(problems([row('1', 1, T0, { status: 'redirected', redirectIncidentId: '7' }), row('2', 1)])).toEqual([
-      'Incident 1 "Incident 1" was already merged into incident 7; merge that one instead.',
-    ]);
+    expect(
+      problems([row('1', 1, T0, { status: 'redirected', redirectIncidentId: '7' }), row('2', 1)]),
+    ).toEqual(['Incident 1 "Incident 1" was already merged into incident 7; merge that one instead.']);
     expect(problems(['1', '2', '3', '4', '5', '6'].map((id) => row(id, 1)))).toEqual([
       'At most 5 incidents can be merged at a time, and 6 are selected. Merge them in steps.',
     ]);
@@ -359,8 +368,14 @@ describe('undoMerge', () => {
       { alertIds: ['a-3-0'], target: { kind: 'existing', incidentId: '2' }, comment: 'x', reasons: [] },
       context(),
     );
-    expect(await unmergeProblem(db, token, DEFAULT_PROFILE)).toMatch(/changed since: incident 2 "Incident 2" changed/);
-    await expectRefused(() => undoMerge(db, token, context()), 'conflict', /can't be undone because things changed/);
+    expect(await unmergeProblem(db, token, DEFAULT_PROFILE)).toMatch(
+      /changed since: incident 2 "Incident 2" changed/,
+    );
+    await expectRefused(
+      () => undoMerge(db, token, context()),
+      'conflict',
+      /can't be undone because things changed/,
+    );
   });
 
   it('is refused for a merge already sent to Microsoft Defender', async () => {
