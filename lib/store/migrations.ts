@@ -20,6 +20,7 @@ import type { Transaction } from 'dexie';
 import type { Alert } from '../model';
 import { emptyTally, summaryOf, type Tally, tallyAlert } from '../model/derive';
 import { entityKeysOf } from '../model/entities';
+import { COUNTERS_TABLE, countersMiddleware, recountAll } from './counters';
 
 export interface Migration {
   version: number;
@@ -61,6 +62,13 @@ export const MIGRATIONS: readonly Migration[] = [
       await recomputeIncidentSummaries(tx);
     },
   },
+  {
+    // Counters by status × severity × day (lib/store/counters.ts), kept by every write from now on: a queue's
+    // count with the default filters reads them instead of every alert in its range.
+    version: 3,
+    stores: { [COUNTERS_TABLE]: 'k' },
+    upgrade: recountAll,
+  },
 ];
 
 /** Declares every version on a Dexie instance before it opens. */
@@ -69,6 +77,9 @@ export function applyMigrations(db: Dexie, migrations: readonly Migration[] = MI
     const version = db.version(m.version).stores(m.stores);
     if (m.upgrade) version.upgrade(m.upgrade);
   }
+  // The counters table is only right if every write keeps it: from the version that adds it on, every
+  // read-write transaction over alerts or incidents updates it (it does nothing where the table is absent).
+  db.use(countersMiddleware);
 }
 
 /** The whole schema at the last version of `migrations`: each table's index list, deleted tables left out. */

@@ -1,0 +1,179 @@
+/**
+ * Counters of alerts and incidents by status × severity × UTC day of each time a queue sorts by, kept by every
+ * write in the same IndexedDB transaction (a Dexie middleware: no writer has to remember them), so a queue's
+ * count with the default filters reads a few hundred counter rows instead of every record in its range, and a
+ * window deep in a queue starts from the day that holds it (lib/store/queue/read.ts).
+ *
+ * A counter row is `{ k: [table, field, status, severity, day], n }`: `day` is the first 10 characters of the
+ * field's value (`YYYY-MM-DD` for an ISO time), `status` and `severity` the record's values ('' when not a
+ * string). Records whose field is not a string are not counted: a queue's time range never holds them.
+ */
+import type {
+  DBCore,
+  DBCoreMutateRequest,
+  DBCoreMutateResponse,
+  DBCoreTable,
+  DBCoreTransaction,
+  Middleware,
+  Transaction,
+} from 'dexie';
+
+export const COUNTERS_TABLE = 'counters';
+/** The times each counted table is bucketed by: the fields its queue can sort and filter by. */
+export const COUNTED_FIELDS = {
+  alerts: ['lastActivityDateTime', 'createdDateTime'],
+  incidents: ['lastUpdateDateTime', 'createdDateTime'],
+} as const;
+export type CountedTable = keyof typeof COUNTED_FIELDS;
+/** Characters of a time that name its bucket: a UTC day. */
+export const BUCKET_CHARS = 10;
+
+export type CounterKey = [table: string, field: string, status: string, severity: string, bucket: string];
+export interface CounterRow {
+  k: CounterKey;
+  n: number;
+}
+
+const isCounted = (table: string): table is CountedTable => Object.hasOwn(COUNTED_FIELDS, table);
+const word = (v: unknown) => (typeof v === 'string' ? v : '');
+
+/** The bucket a field value is counted in, or undefined when it is not counted (not a string). */
+export const bucketOf = (v: unknown): string | undefined =>
+  typeof v === 'string' ? v.slice(0, BUCKET_CHARS) : undefined;
+
+/** The counter keys one record adds 1 to. */
+export function counterKeysOf(table: CountedTable, row: Record<string, unknown>): CounterKey[] {
+  const out: CounterKey[] = [];
+  for (const field of COUNTED_FIELDS[table]) {
+    const bucket = bucketOf(row[field]);
+    if (bucket !== undefined) out.push([table, field, word(row.status), word(row.severity), bucket]);
+  }
+  return out;
+}
+
+/** Net changes to counters, by key. */
+export class CounterDeltas {
+  readonly byKey = new Map<string, CounterRow>();
+  add(table: CountedTable, row: unknown, sign: 1 | -1): void {
+    if (!row || typeof row !== 'object') return;
+    for (const k of counterKeysOf(table, row as Record<string, unknown>)) {
+      const id = JSON.stringify(k);
+      const d = this.byKey.get(id);
+      if (d) d.n += sign;
+      else this.byKey.set(id, { k, n: sign });
+    }
+  }
+  /** The changes that are not zero. */
+  changes(): CounterRow[] {
+    return [...this.byKey.values()].filter((d) => d.n !== 0);
+  }
+}
+
+/** Adds `deltas` to the stored counters, inside `trans` (a row that reaches 0 is deleted). */
+async function applyDeltas(counters: DBCoreTable, trans: DBCoreTransaction, deltas: CounterRow[]) {
+  if (!deltas.length) return;
+  const keys = deltas.map((d) => d.k);
+  const current = (await counters.getMany({ trans, keys })) as (CounterRow | undefined)[];
+  const put: CounterRow[] = [];
+  const del: CounterKey[] = [];
+  deltas.forEach((d, i) => {
+    const n = (current[i]?.n ?? 0) + d.n;
+    if (n === 0) del.push(d.k);
+    else put.push({ k: d.k, n });
+  });
+  if (put.length) await counters.mutate({ type: 'put', trans, values: put, keys: put.map((r) => r.k) });
+  if (del.length) await counters.mutate({ type: 'delete', trans, keys: del });
+}
+
+const scopeHasCounters = (trans: DBCoreTransaction) =>
+  (trans as unknown as IDBTransaction).objectStoreNames?.contains?.(COUNTERS_TABLE) ?? false;
+
+/** Every record `req` will replace or delete, in the order of its keys (undefined where none). */
+async function recordsBefore(table: DBCoreTable, req: DBCoreMutateRequest): Promise<unknown[]> {
+  const trans = req.trans;
+  if (req.type === 'add') return [];
+  if (req.type === 'deleteRange') {
+    const r = await table.query({
+      trans,
+      values: true,
+      query: { index: table.schema.primaryKey, range: req.range },
+    });
+    return r.result;
+  }
+  const keys =
+    req.keys ?? (req.type === 'put' ? req.values.map((v) => table.schema.primaryKey.extractKey!(v)) : []);
+  return table.getMany({ trans, keys });
+}
+
+function countingTable(core: DBCore, table: DBCoreTable, name: CountedTable): DBCoreTable {
+  return {
+    ...table,
+    mutate: async (req: DBCoreMutateRequest): Promise<DBCoreMutateResponse> => {
+      if (!scopeHasCounters(req.trans)) return table.mutate(req);
+      const counters = core.table(COUNTERS_TABLE);
+      const before = await recordsBefore(table, req);
+      const res = await table.mutate(req);
+      const failed = res.numFailures ? res.failures : {};
+      const deltas = new CounterDeltas();
+      if (req.type === 'add' || req.type === 'put') {
+        req.values.forEach((value, i) => {
+          if (Object.hasOwn(failed, i)) return;
+          deltas.add(name, before[i], -1);
+          deltas.add(name, value, 1);
+        });
+      } else {
+        before.forEach((row, i) => {
+          if (!Object.hasOwn(failed, i)) deltas.add(name, row, -1);
+        });
+      }
+      await applyDeltas(counters, req.trans, deltas.changes());
+      return res;
+    },
+  };
+}
+
+/**
+ * The middleware: read-write transactions over alerts or incidents also hold the counters, and every write to
+ * alerts or incidents adds its changes to them before the transaction can commit. Writes made where the schema
+ * has no counters yet (the upgrade steps before the one that adds them) are left alone: that step counts all.
+ */
+export const countersMiddleware: Middleware<DBCore> = {
+  stack: 'dbcore',
+  name: 'incident-mover-counters',
+  create: (down) => {
+    const present = down.schema.tables.some((t) => t.name === COUNTERS_TABLE);
+    return {
+      ...down,
+      transaction: (stores, mode, options) =>
+        down.transaction(
+          present && mode === 'readwrite' && stores.some(isCounted) && !stores.includes(COUNTERS_TABLE)
+            ? [...stores, COUNTERS_TABLE]
+            : stores,
+          mode,
+          options,
+        ),
+      table: (name) => {
+        const table = down.table(name);
+        return isCounted(name) ? countingTable(down, table, name) : table;
+      },
+    };
+  },
+};
+
+/** For an upgrade: counts every alert and incident again from scratch (one pass over each table). */
+export async function recountAll(tx: Transaction): Promise<void> {
+  const deltas = new CounterDeltas();
+  for (const table of Object.keys(COUNTED_FIELDS) as CountedTable[])
+    await tx.table(table).each((row: unknown) => deltas.add(table, row, 1));
+  const counters = tx.table(COUNTERS_TABLE);
+  await counters.clear();
+  await counters.bulkPut(deltas.changes());
+}
+
+/** What the counters should say, computed from the records themselves (tests, checks). */
+export function expectedCounters(tables: Partial<Record<CountedTable, readonly unknown[]>>): CounterRow[] {
+  const deltas = new CounterDeltas();
+  for (const [table, rows] of Object.entries(tables) as [CountedTable, unknown[]][])
+    for (const row of rows) deltas.add(table, row, 1);
+  return deltas.changes();
+}
