@@ -2,7 +2,8 @@
  * Incident details (`#/incidents/<id>`): its facts, and the tabs `Alerts` (its alerts with checkboxes and the
  * move toolbar) and `Activity log`. The tab lives in the hash (`?tab=activity`) so it can be linked.
  */
-import { useMemo, useRef } from 'preact/hooks';
+import { useMemo, useRef, useState } from 'preact/hooks';
+import type { MoveResult } from '@/lib/messaging/protocol';
 import { canReadIncident } from '@/lib/model/permissions';
 import { planIncidentAlerts } from '@/lib/store/queue';
 import { useDb } from '../hooks/db-context';
@@ -18,10 +19,12 @@ import {
   severityLabel,
 } from '../labels/format';
 import { humanize, plural } from '../labels/graph-words';
+import { MoveStatus } from '../move/MoveStatus';
 import { AlertsTable } from '../queues/AlertsTable';
 import { SelectionToolbar } from '../queues/SelectionToolbar';
 import { useSelection } from '../queues/use-selection';
 import { ActivityLog } from './ActivityLog';
+import { SplitDialog } from './SplitDialog';
 
 const TABS = [
   { id: 'alerts', label: 'Alerts' },
@@ -36,6 +39,9 @@ export function IncidentDetails({ id, params }: { id: string; params: URLSearchP
   const selection = useSelection();
   const plan = useMemo(() => planIncidentAlerts(id, { profile }), [id, profile]);
   const tabRefs = useRef<(HTMLButtonElement | null)[]>([]);
+  const [splitting, setSplitting] = useState(false);
+  const [splitResult, setSplitResult] = useState<MoveResult | undefined>();
+  const splitRef = useRef<HTMLButtonElement>(null);
 
   const back = (
     <a class="back" href="#/incidents">
@@ -147,6 +153,35 @@ export function IncidentDetails({ id, params }: { id: string; params: URLSearchP
         <dd>{formatTime(i.lastUpdateDateTime)}</dd>
       </dl>
       {i.description && <p class="description">{i.description}</p>}
+      {splitResult && <MoveStatus result={splitResult} onDismiss={() => setSplitResult(undefined)} />}
+      {i.status !== 'redirected' && (
+        <div class="details-actions">
+          <button
+            ref={splitRef}
+            type="button"
+            aria-haspopup="dialog"
+            onClick={() => {
+              setSplitResult(undefined);
+              setSplitting(true);
+            }}
+          >
+            Split incident
+          </button>
+        </div>
+      )}
+      {splitting && (
+        <SplitDialog
+          incidentId={i.id}
+          onClose={() => {
+            setSplitting(false);
+            queueMicrotask(() => splitRef.current?.focus());
+          }}
+          onSplit={(r) => {
+            setSplitting(false);
+            setSplitResult(r);
+          }}
+        />
+      )}
 
       <div class="tabs" role="tablist" aria-label="Incident">
         {TABS.map((t, index) => (

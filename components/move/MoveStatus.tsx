@@ -25,6 +25,10 @@ export interface MoveStatusProps {
 /** "Moved 2 alerts to <name> (<id>)" / "Created incident <id> <name> with 3 alerts". */
 export function moveSummary(result: MoveResult): string {
   const n = result.movedAlertIds.length;
+  if (result.split) {
+    const created = result.split.createdIncidentIds;
+    return `Split incident ${result.split.incidentId}: ${plural(n, 'alert')} moved to new ${created.length === 1 ? `incident ${created[0]} ${result.destinationName}` : `incidents ${created.join(', ')}`}`;
+  }
   return result.createdIncident
     ? `Created incident ${result.destinationIncidentId} ${result.destinationName} with ${plural(n, 'alert')}`
     : `Moved ${plural(n, 'alert')} to ${result.destinationName} (${result.destinationIncidentId})`;
