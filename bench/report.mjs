@@ -65,6 +65,28 @@ export function targets(r) {
     t && t.incidents < 40_000 ? 'fewer incidents than the target assumes' : undefined,
   );
 
+  const sg = r.suggest?.available ? r.suggest : null;
+  for (const count of [1, 50]) {
+    const c = sg?.cases.find((x) => x.count === count);
+    const v = c ? summary(c.suggest).p95 : null;
+    add(
+      `suggested incidents for ${count === 1 ? 'one alert' : '50 alerts'} p95 at ${sg ? int(sg.incidents) : '40,000'} incidents`,
+      '≤ 30 ms',
+      v,
+      'ms',
+      v != null && v <= 30,
+      sg && sg.incidents < 40_000 ? 'fewer incidents than the target assumes' : undefined,
+    );
+  }
+  const sp = sg ? summary(sg.split.ms).median : null;
+  add(
+    `split proposal for a ${sg ? int(sg.split.alerts) : '200'}-alert incident (median)`,
+    '≤ 100 ms',
+    sp,
+    'ms',
+    sp != null && sp <= 100,
+  );
+
   const q = largest?.queues;
   const first = q
     ? Math.max(
@@ -279,6 +301,37 @@ export function printReport(r) {
       ),
     );
     say(`  typed, e.g.: ${[...t.name.examples, ...t.id.examples].map((q) => JSON.stringify(q)).join(', ')}`);
+  }
+
+  // 3b. Suggested incidents
+  const sg = r.suggest;
+  say('\n3b. Suggested incidents (lib/suggest): ranking through the *entities index, and the split proposal');
+  if (!sg) say('  not measured');
+  else if (!sg.available) say(`  ${sg.reason}`);
+  else {
+    say(`  ${int(sg.incidents)} incidents, ${int(sg.alerts)} alerts`);
+    const row = (label, xs) => {
+      const st = summary(xs);
+      return [label, int(st.n), ms(st.median), ms(st.p95)];
+    };
+    say(
+      table(
+        ['', 'runs', 'p50', 'p95'],
+        sg.cases
+          .flatMap((c) => [
+            row(`${c.count === 1 ? 'one alert' : `${c.count} alerts`}: suggestIncidents`, c.suggest),
+            row('  baseline: full scan of every incident’s entities', c.fullScan),
+          ])
+          .concat([
+            row(`split proposal, ${int(sg.split.alerts)} alerts (${sg.split.groups} groups)`, sg.split.ms),
+          ]),
+      ),
+    );
+    say('  accuracy on the labelled evaluation set (lib/suggest/evaluation.ts, test/fixtures/suggest/):');
+    for (const a of sg.accuracy)
+      say(
+        `    ${a.method.padEnd(46)} top-1 ${(a.top1 * 100).toFixed(1).padStart(5)}%  top-3 ${(a.top3 * 100).toFixed(1).padStart(5)}%  (${a.cases} alerts)`,
+      );
   }
 
   // 4. Queues

@@ -55,6 +55,7 @@ export function plan(env = process.env) {
     import: quick ? { alerts: 2_000, runs: 2 } : { alerts: 5_000, runs: 3 },
     queueRuns: quick ? 2 : 3,
     typeahead: { runs: quick ? 2 : 5, naiveKeystrokes: 3 },
+    suggest: { runs: quick ? 5 : 20, baselineRuns: quick ? 2 : 5, splitSize: 200 },
     viewport: { width: 1280, height: 800 },
     build: env.BENCH_SKIP_BUILD !== '1',
   };
@@ -165,6 +166,7 @@ export async function main() {
     sizes: {},
     import: null,
     typeahead: null,
+    suggest: null,
   };
 
   if (p.build) {
@@ -265,6 +267,10 @@ export async function main() {
           );
           result.typeahead = await timed('typeahead', () =>
             call(page, 'typeahead', { ...p.typeahead, seed: p.seed + 400 }),
+          );
+          // Last: it moves alerts into one incident to have a 200-alert incident to split.
+          result.suggest = await timed('suggest', () =>
+            call(page, 'suggest', { ...p.suggest, seed: p.seed + 500 }),
           );
         }
         await page.close();

@@ -9,9 +9,10 @@ import { DEFAULT_PROFILE } from '@/lib/model';
 import { counts, MoverDB } from '@/lib/store/db';
 import { fillStore } from './fill';
 import { importBench } from './import-bench';
-import { importLib, moveLib, queueLib, sampleData, searchLib } from './modules';
+import { importLib, moveLib, queueLib, sampleData, searchLib, suggestLib } from './modules';
 import { moveBench, rng } from './move-bench';
 import { openRaw, rawPage } from './raw-idb';
+import { suggestBench } from './suggest-bench';
 import { generate, type SliceOptions, toGraphFile } from './tenant';
 import { typeaheadBench } from './typeahead-bench';
 
@@ -177,6 +178,13 @@ const bench = {
     if (!lib.ok) return unavailable(lib.reason);
     say('Typeahead…');
     return { available: true as const, ...(await typeaheadBench(db, lib.module, options)) };
+  },
+
+  async suggest(options: { runs: number; baselineRuns: number; seed: number; splitSize: number }) {
+    const lib = await suggestLib();
+    if (!lib.ok) return unavailable(lib.reason);
+    say('Suggested incidents…');
+    return { available: true as const, ...(await suggestBench(db, lib.module, options)) };
   },
 };
 

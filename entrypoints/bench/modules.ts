@@ -22,3 +22,10 @@ export const moveLib = () => load('lib/move/move.ts', () => import('@/lib/move/m
 export const searchLib = () =>
   load('lib/store/incident-search.ts', () => import('@/lib/store/incident-search'));
 export const queueLib = () => load('lib/store/queue', () => import('@/lib/store/queue'));
+export const suggestLib = () =>
+  load('lib/suggest', async () => ({
+    read: await import('@/lib/suggest/read'),
+    split: await import('@/lib/suggest/split'),
+    evaluation: await import('@/lib/suggest/evaluation'),
+    move: await import('@/lib/move/move'),
+  }));
