@@ -69,65 +69,86 @@ export class CounterDeltas {
   }
 }
 
-/** Adds `deltas` to the stored counters, inside `trans` (a row that reaches 0 is deleted). */
-async function applyDeltas(counters: DBCoreTable, trans: DBCoreTransaction, deltas: CounterRow[]) {
-  if (!deltas.length) return;
+/**
+ * Adds `deltas` to the stored counters, inside `trans` (a row that reaches 0 is deleted). Promise chains, not
+ * async/await: Dexie's middlewares below read the transaction from Dexie's zone, which `.then` on its promises
+ * carries and a native `await` loses.
+ */
+function applyDeltas(
+  counters: DBCoreTable,
+  trans: DBCoreTransaction,
+  deltas: CounterRow[],
+): Promise<unknown> {
+  if (!deltas.length) return Promise.resolve();
   const keys = deltas.map((d) => d.k);
-  const current = (await counters.getMany({ trans, keys })) as (CounterRow | undefined)[];
-  const put: CounterRow[] = [];
-  const del: CounterKey[] = [];
-  deltas.forEach((d, i) => {
-    const n = (current[i]?.n ?? 0) + d.n;
-    if (n === 0) del.push(d.k);
-    else put.push({ k: d.k, n });
+  return counters.getMany({ trans, keys }).then((current: (CounterRow | undefined)[]) => {
+    const put: CounterRow[] = [];
+    const del: CounterKey[] = [];
+    deltas.forEach((d, i) => {
+      const n = (current[i]?.n ?? 0) + d.n;
+      if (n === 0) del.push(d.k);
+      else put.push({ k: d.k, n });
+    });
+    const puts = put.length
+      ? counters.mutate({ type: 'put', trans, values: put, keys: put.map((r) => r.k) })
+      : undefined;
+    return del.length
+      ? (puts ?? Promise.resolve()).then(() => counters.mutate({ type: 'delete', trans, keys: del }))
+      : puts;
   });
-  if (put.length) await counters.mutate({ type: 'put', trans, values: put, keys: put.map((r) => r.k) });
-  if (del.length) await counters.mutate({ type: 'delete', trans, keys: del });
 }
 
 const scopeHasCounters = (trans: DBCoreTransaction) =>
   (trans as unknown as IDBTransaction).objectStoreNames?.contains?.(COUNTERS_TABLE) ?? false;
 
 /** Every record `req` will replace or delete, in the order of its keys (undefined where none). */
-async function recordsBefore(table: DBCoreTable, req: DBCoreMutateRequest): Promise<unknown[]> {
+function recordsBefore(table: DBCoreTable, req: DBCoreMutateRequest): Promise<unknown[]> | unknown[] {
   const trans = req.trans;
   if (req.type === 'add') return [];
   if (req.type === 'deleteRange') {
-    const r = await table.query({
-      trans,
-      values: true,
-      query: { index: table.schema.primaryKey, range: req.range },
-    });
-    return r.result;
+    return table
+      .query({ trans, values: true, query: { index: table.schema.primaryKey, range: req.range } })
+      .then((r) => r.result);
   }
   const keys =
     req.keys ?? (req.type === 'put' ? req.values.map((v) => table.schema.primaryKey.extractKey!(v)) : []);
   return table.getMany({ trans, keys });
 }
 
+function deltasOf(
+  name: CountedTable,
+  req: DBCoreMutateRequest,
+  before: unknown[],
+  res: DBCoreMutateResponse,
+) {
+  const failed = res.numFailures ? res.failures : {};
+  const deltas = new CounterDeltas();
+  if (req.type === 'add' || req.type === 'put') {
+    req.values.forEach((value, i) => {
+      if (Object.hasOwn(failed, i)) return;
+      deltas.add(name, before[i], -1);
+      deltas.add(name, value, 1);
+    });
+  } else {
+    before.forEach((row, i) => {
+      if (!Object.hasOwn(failed, i)) deltas.add(name, row, -1);
+    });
+  }
+  return deltas.changes();
+}
+
 function countingTable(core: DBCore, table: DBCoreTable, name: CountedTable): DBCoreTable {
   return {
     ...table,
-    mutate: async (req: DBCoreMutateRequest): Promise<DBCoreMutateResponse> => {
+    mutate: (req: DBCoreMutateRequest): Promise<DBCoreMutateResponse> => {
       if (!scopeHasCounters(req.trans)) return table.mutate(req);
       const counters = core.table(COUNTERS_TABLE);
-      const before = await recordsBefore(table, req);
-      const res = await table.mutate(req);
-      const failed = res.numFailures ? res.failures : {};
-      const deltas = new CounterDeltas();
-      if (req.type === 'add' || req.type === 'put') {
-        req.values.forEach((value, i) => {
-          if (Object.hasOwn(failed, i)) return;
-          deltas.add(name, before[i], -1);
-          deltas.add(name, value, 1);
-        });
-      } else {
-        before.forEach((row, i) => {
-          if (!Object.hasOwn(failed, i)) deltas.add(name, row, -1);
-        });
-      }
-      await applyDeltas(counters, req.trans, deltas.changes());
-      return res;
+      const read = recordsBefore(table, req);
+      const write = (before: unknown[]) =>
+        table
+          .mutate(req)
+          .then((res) => applyDeltas(counters, req.trans, deltasOf(name, req, before, res)).then(() => res));
+      return Array.isArray(read) ? write(read) : read.then(write);
     },
   };
 }

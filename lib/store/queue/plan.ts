@@ -7,6 +7,7 @@ import type { IndexableType } from 'dexie';
 import type { Alert, Incident, Profile } from '../../model';
 import { canRead, canReadIncident } from '../../model/permissions';
 import { foldText } from '../../model/text';
+import { COUNTED_FIELDS } from '../counters';
 import {
   filtersToParams,
   type QueueFilters,
@@ -29,6 +30,11 @@ export interface QueuePlan<T> {
   match: ((row: T) => boolean) | null;
   /** Identity of the plan, for caches and hook dependencies. */
   key: string;
+  /**
+   * Set when the residual filter is only status and severity (each list: empty means any) and the index is a
+   * time the counters bucket (lib/store/counters.ts): counts and deep windows then read the counters.
+   */
+  counted?: { status: string[]; severity: string[] };
 }
 
 /** True when the profile hides something: only then do reads need a scope check. */
@@ -74,6 +80,19 @@ function combine<T>(tests: ((row: T) => boolean)[]): ((row: T) => boolean) | nul
   };
 }
 
+/** The counters answer a plan whose only filters are status and severity, over a time they bucket. */
+function countedBy(
+  kind: QueueKind,
+  index: string,
+  f: Partial<QueueFilters>,
+  others: readonly (readonly string[] | undefined)[],
+  restricted: boolean,
+): QueuePlan<never>['counted'] {
+  if (restricted || searchMatcher(f.q ?? '') || others.some((o) => o && o.length > 0)) return undefined;
+  if (!(COUNTED_FIELDS[kind] as readonly string[]).includes(index)) return undefined;
+  return { status: [...(f.status ?? [])], severity: [...(f.severity ?? [])] };
+}
+
 function rangeKey(kind: QueueKind, f: QueueFilters, since: string, until: string, extra: string): string {
   return JSON.stringify([kind, filtersToParams(kind, f).toString(), since, until, extra]);
 }
@@ -114,6 +133,7 @@ export function planIncidents(f: QueueFilters, ctx: PlanContext): QueuePlan<Inci
     reverse: f.dir === 'desc',
     match: combine(tests),
     key: rangeKey('incidents', f, since, until, restricted ? JSON.stringify(ctx.profile) : ''),
+    counted: countedBy('incidents', index, f, [f.source, f.category, f.group, f.assigned, f.tag], restricted),
   };
 }
 
@@ -134,6 +154,13 @@ export function planAlerts(f: QueueFilters, ctx: PlanContext): QueuePlan<Alert> 
       since,
       until,
       restrictsReading(ctx.profile) ? JSON.stringify(ctx.profile) : '',
+    ),
+    counted: countedBy(
+      'alerts',
+      index,
+      f,
+      [f.source, f.detection, f.category, f.group, f.assigned],
+      restrictsReading(ctx.profile),
     ),
   };
 }

@@ -1,5 +1,8 @@
 /**
  * Reading a plan: counts, windows of rows and ids.
+ * - A counted plan (only status and severity filters, over a bucketed time; see plan.ts `counted`) is cut into
+ *   day segments whose sizes come from the counters (lib/store/counters.ts): its count reads the counters and
+ *   at most two partial days, and a window anywhere starts from the day that holds it: O(day + window).
  * - With no `match`, everything is native IndexedDB: count() over the range, a window by cursor.advance()
  *   (from whichever end is nearer), ids by getAllKeys. Cost does not depend on the size of the store.
  * - With a `match`, the range is scanned in keyset chunks (each its own short read transaction, so writers
@@ -10,6 +13,7 @@
  * Pure of the DOM and of browser.*: the database is an argument.
  */
 import { cmp, type IndexableType } from 'dexie';
+import { BUCKET_CHARS, COUNTERS_TABLE, type CounterRow } from '../counters';
 import type { MoverDB } from '../db';
 import type { QueuePlan } from './plan';
 
@@ -32,6 +36,8 @@ export interface Position {
  */
 export class ScanCache {
   readonly positions = new Map<number, Position>();
+  /** The plan's day segments with their counts (counted plans), once read. */
+  segments?: Segment[];
   constructor(readonly planKey: string) {}
 
   /** The known position nearest at or before `index`. */
@@ -160,16 +166,23 @@ export async function scan(
 }
 
 /**
- * Counts the queue's rows. Native (IndexedDB count over the range) when the plan has no residual filter;
- * else one scan, stopped at the cap, that fills `cache` with a position every CHECKPOINT_EVERY matches.
+ * Counts the queue's rows. From the counters when the plan's only filters are status and severity (a few hundred
+ * counter rows and at most two partial days read, whatever the size of the store); native (IndexedDB count over
+ * the range) when it has no residual filter; else one scan, stopped at the cap, that fills `cache` with a
+ * position every CHECKPOINT_EVERY matches.
  */
 export async function countQueue(
   db: MoverDB,
   plan: QueuePlan<never>,
   opts: CountOptions = {},
 ): Promise<QueueCount> {
+  if (plan.counted && hasCounters(db)) {
+    const segments = await segmentsOf(db, plan, opts.cache, opts.signal);
+    const total = segments.reduce((n, s) => n + s.count, 0);
+    return { total, examined: total, capped: false, scanned: false };
+  }
   if (!plan.match) {
-    const total = await countInSlices(db, plan, opts);
+    const total = await rangeCollection(db, plan, plan.lower, plan.upper, false).count();
     return { total, examined: total, capped: false, scanned: false };
   }
   const match = plan.match as (row: Row) => boolean;
@@ -196,49 +209,6 @@ export async function countQueue(
   return { total, examined, capped: !ended && examined >= cap, scanned: true };
 }
 
-const SLICES = 10;
-const isoTime = (k: unknown) => (typeof k === 'string' ? Date.parse(k) : Number.NaN);
-
-/**
- * A native count of the plan's range. IndexedDB counts by walking the range (Chromium: seconds for 200,000
- * entries), so a time-ordered range is counted in slices from the end the queue starts at, narrow first and
- * doubling, reporting after each: the queue can be scrolled through what is counted while the rest is.
- */
-async function countInSlices(db: MoverDB, plan: QueuePlan<never>, opts: CountOptions): Promise<number> {
-  const whole = () => rangeCollection(db, plan, plan.lower, plan.upper, false).count();
-  if (!opts.onProgress) return whole();
-  const [first, last] = await Promise.all([
-    rangeCollection(db, plan, plan.lower, plan.upper, plan.reverse).limit(1).keys(),
-    rangeCollection(db, plan, plan.lower, plan.upper, !plan.reverse).limit(1).keys(),
-  ]);
-  const from = isoTime(first[0]);
-  const to = isoTime(last[0]);
-  if (Number.isNaN(from) || Number.isNaN(to) || from === to) return whole();
-  const dir = plan.reverse ? -1 : 1;
-  const span = Math.abs(to - from);
-  const unit = span / (2 ** SLICES - 1);
-  let total = 0;
-  let edge = first[0] as string;
-  for (let k = 1; k <= SLICES; k++) {
-    opts.signal?.throwIfAborted();
-    const next =
-      k === SLICES ? (last[0] as string) : new Date(from + dir * unit * (2 ** k - 1)).toISOString();
-    // From `edge` (included) to `next` (excluded, but for the last slice) in the queue's order: the slices
-    // partition the range whatever the boundaries' spelling (`…:00Z` vs `…:00.000Z`).
-    const c = plan.reverse
-      ? tableOf(db, plan)
-          .where(plan.index)
-          .between(next, edge, k === SLICES, true)
-      : tableOf(db, plan)
-          .where(plan.index)
-          .between(edge, next, true, k === SLICES);
-    total += await c.count();
-    edge = next;
-    opts.onProgress({ matched: total, examined: total });
-  }
-  return total;
-}
-
 /**
  * The rows at [offset, offset+limit) of the queue. Without a residual filter: native offsets from the
  * nearer end, or a short keyset read from a known nearby position. With one: a scan from the nearest
@@ -261,6 +231,8 @@ export async function readWindow<T>(
     }
     return rows as unknown as T[];
   };
+  if (offset > 0 && plan.counted && hasCounters(db))
+    return readFromSegments(db, plan, offset, limit, cache, opts.signal);
   const near = cache?.nearest(offset);
   const fromNear = near ? (offset - near.index) * SCAN_COST : Number.POSITIVE_INFINITY;
 
@@ -297,7 +269,7 @@ export async function readWindow<T>(
 async function readFromPosition<T>(
   db: MoverDB,
   plan: QueuePlan<T>,
-  start: { index: number; pos: Position } | null,
+  start: { index: number; pos: Position; inclusive?: boolean } | null,
   offset: number,
   limit: number,
   cache: ScanCache | undefined,
@@ -309,7 +281,7 @@ async function readFromPosition<T>(
   await scan(
     db,
     plan,
-    start ? { pos: start.pos, inclusive: true } : null,
+    start ? { pos: start.pos, inclusive: start.inclusive ?? true } : null,
     (row, pos) => {
       if (!match(row)) return true;
       cache?.note(index, pos);
@@ -337,4 +309,165 @@ export async function readIds(
   }
   const rows = await readWindow<Row>(db, plan as QueuePlan<Row>, from, to - from, opts);
   return rows.map((r) => r.id);
+}
+
+// ---- Counted plans: the queue as day segments whose sizes the counters know --------------------------------
+
+/**
+ * One stretch of a counted plan's range, in the plan's order: where reading it starts (null: the plan's own
+ * start), and how many of the queue's rows it holds.
+ */
+export interface Segment {
+  begin: { key: string; inclusive: boolean } | null;
+  count: number;
+}
+
+const hasCounters = (db: MoverDB) => db.tables.some((t) => t.name === COUNTERS_TABLE);
+
+/** The smallest string above every string that starts with `s`'s characters up to its last, then a higher last one. */
+const after = (s: string) => s.slice(0, -1) + String.fromCharCode(s.charCodeAt(s.length - 1) + 1);
+
+/** Rows of `plan` in [lower, upper] (inclusive or open upper), counted natively or by scanning its values. */
+async function countRange(
+  db: MoverDB,
+  plan: QueuePlan<never>,
+  lower: string,
+  upper: string,
+  upperOpen: boolean,
+  signal?: AbortSignal,
+): Promise<number> {
+  if (cmp(lower, upper) > 0 || (upperOpen && cmp(lower, upper) === 0)) return 0;
+  const range = () => tableOf(db, plan).where(plan.index).between(lower, upper, true, !upperOpen);
+  if (!plan.match) return range().count();
+  const match = plan.match as (row: Row) => boolean;
+  let n = 0;
+  const sub = { ...plan, lower, upper, reverse: false } as QueuePlan<never>;
+  await scan(
+    db,
+    sub,
+    null,
+    (row) => {
+      if (upperOpen && cmp(indexKeyOf(plan.index, row), upper) === 0) return false;
+      if (match(row)) n++;
+      return true;
+    },
+    { signal },
+  );
+  return n;
+}
+
+/**
+ * The plan's range cut at day boundaries: the part of the first day before the range starts and the part of
+ * the last day up to its end are counted by reading them (a day at most each); every day in between is summed
+ * from the counters. A day's segment runs from its first key to the next day's first key, so each record falls
+ * in exactly one segment whatever the spelling of its time.
+ */
+export async function segmentsOf(
+  db: MoverDB,
+  plan: QueuePlan<never>,
+  cache?: ScanCache,
+  signal?: AbortSignal,
+): Promise<Segment[]> {
+  const cached = cache?.planKey === plan.key ? cache.segments : undefined;
+  if (cached) return cached;
+  const counted = plan.counted!;
+  const L = String(plan.lower);
+  const U = String(plan.upper);
+  const S = L.length <= BUCKET_CHARS ? L : after(L.slice(0, BUCKET_CHARS));
+  const P = U.length <= BUCKET_CHARS ? U : U.slice(0, BUCKET_CHARS);
+  let ascending: { begin: string | null; count: number }[];
+  if (cmp(S, P) >= 0) {
+    ascending = [{ begin: null, count: await countRange(db, plan, L, U, false, signal) }];
+  } else {
+    const severities = counted.severity.length ? new Set(counted.severity) : null;
+    const prefixes = counted.status.length ? counted.status.map((st) => [st]) : [[]];
+    const days = new Map<string, number>();
+    const counters = db.table<CounterRow>(COUNTERS_TABLE);
+    const rows = (
+      await Promise.all(
+        prefixes.map((p) => {
+          const prefix = [plan.table, plan.index, ...p];
+          return counters
+            .where('k')
+            .between(prefix, [...prefix, []], true, true)
+            .toArray();
+        }),
+      )
+    ).flat();
+    for (const { k, n } of rows) {
+      const [, , , severity, day] = k;
+      if (severities && !severities.has(severity)) continue;
+      if (cmp(day, S) < 0 || cmp(day, P) >= 0) continue;
+      days.set(day, (days.get(day) ?? 0) + n);
+    }
+    const [first, last] = await Promise.all([
+      countRange(db, plan, L, S, true, signal),
+      countRange(db, plan, P, U, false, signal),
+    ]);
+    const sorted = [...days.keys()].sort((a, b) => cmp(a, b));
+    ascending = [
+      { begin: null, count: first },
+      ...sorted.map((day) => ({ begin: day, count: days.get(day)! })),
+      { begin: P, count: last },
+    ];
+  }
+  let segments: Segment[];
+  if (!plan.reverse) {
+    segments = ascending.map((a) => ({
+      begin: a.begin === null ? null : { key: a.begin, inclusive: true },
+      count: a.count,
+    }));
+  } else {
+    // Read downwards: a day's segment starts just below the next day's first key (or the end of the range).
+    segments = [];
+    for (let i = ascending.length - 1; i >= 0; i--) {
+      const above = ascending[i + 1];
+      const begin = i === ascending.length - 1 ? null : { key: above!.begin ?? S, inclusive: false };
+      segments.push({ begin, count: ascending[i]!.count });
+    }
+  }
+  segments = segments.filter((s) => s.count > 0);
+  if (cache?.planKey === plan.key) cache.segments = segments;
+  return segments;
+}
+
+/** A window of a counted plan: from the start of the day segment that holds `offset`, O(day + window). */
+async function readFromSegments<T>(
+  db: MoverDB,
+  plan: QueuePlan<T>,
+  offset: number,
+  limit: number,
+  cache: ScanCache | undefined,
+  signal?: AbortSignal,
+): Promise<T[]> {
+  const segments = await segmentsOf(db, plan as QueuePlan<never>, cache, signal);
+  let before = 0;
+  let seg: Segment | undefined;
+  for (const s of segments) {
+    if (offset < before + s.count) {
+      seg = s;
+      break;
+    }
+    before += s.count;
+  }
+  if (!seg) return [];
+  if (!plan.match) {
+    // Nothing to test: skip to the row natively inside the day.
+    const t = tableOf(db, plan as QueuePlan<never>).where(plan.index);
+    const c = !seg.begin
+      ? t.between(plan.lower, plan.upper, true, true)
+      : plan.reverse
+        ? t.between(plan.lower, seg.begin.key, true, seg.begin.inclusive)
+        : t.between(seg.begin.key, plan.upper, seg.begin.inclusive, true);
+    const rows = await (plan.reverse ? c.reverse() : c)
+      .offset(offset - before)
+      .limit(limit)
+      .toArray();
+    return rows as unknown as T[];
+  }
+  // Begin below/above every record of the boundary key: '' is the lowest primary key.
+  const start = seg.begin
+    ? { index: before, pos: { key: seg.begin.key, pk: '' }, inclusive: !plan.reverse }
+    : null;
+  return readFromPosition(db, plan, start, offset, limit, cache, signal);
 }
