@@ -21,8 +21,11 @@ import {
   type TimeWindow,
 } from './rank';
 
-/** The most distinct keys of a selection looked up (50 alerts of 200 keys each would be 10,000 reads). */
-export const MAX_SELECTION_KEYS = 500;
+/**
+ * The most distinct keys of a selection looked up: each is one index read, and 50 alerts of 200 keys each would
+ * be 10,000. The keys most of the selected alerts share are kept first (they say what the selection is about).
+ */
+export const MAX_SELECTION_KEYS = 64;
 const CHUNK = 16;
 const MAX_REDIRECTS = 32;
 
@@ -53,13 +56,14 @@ const time = (s: string | null | undefined) => {
 /** What ranking needs to know of the selected alerts. */
 export function selectionFacts(alerts: readonly Alert[]): SelectionFacts {
   const entities = new Map<string, AlertEntity>();
+  const often = new Map<string, number>();
   let first: number | undefined;
   let last: number | undefined;
   const categories = new Set<string>();
   for (const a of alerts) {
     for (const e of entitiesOf(a)) {
-      if (entities.size >= MAX_SELECTION_KEYS) break;
       if (!entities.has(e.key)) entities.set(e.key, e);
+      often.set(e.key, (often.get(e.key) ?? 0) + 1);
     }
     const t = time(a.createdDateTime);
     if (t !== undefined) {
@@ -68,16 +72,39 @@ export function selectionFacts(alerts: readonly Alert[]): SelectionFacts {
     }
     if (a.category) categories.add(a.category);
   }
+  // Most shared first; a stable sort keeps evidence order among equals.
+  const kept = [...entities.values()]
+    .sort((x, y) => often.get(y.key)! - often.get(x.key)!)
+    .slice(0, MAX_SELECTION_KEYS);
   return {
     incidentIds: new Set(alerts.map((a) => a.incidentId)),
-    entities: [...entities.values()],
+    entities: kept,
     ...(first !== undefined && last !== undefined ? { window: { first, last } } : {}),
     categories,
   };
 }
 
-/** When an incident's alerts were created: its first and last, through the [incidentId+createdDateTime] index. */
-export async function incidentWindow(db: MoverDB, id: string): Promise<TimeWindow | undefined> {
+/** Up to this many alerts, an incident's alerts are read at once (one request) to find its first and last. */
+const READ_ALL_UP_TO = 64;
+
+/** When an incident's alerts were created: its first and last. */
+export async function incidentWindow(
+  db: MoverDB,
+  id: string,
+  alertCount = Number.POSITIVE_INFINITY,
+): Promise<TimeWindow | undefined> {
+  if (alertCount <= READ_ALL_UP_TO) {
+    let first: number | undefined;
+    let last: number | undefined;
+    for (const a of await db.alerts.where('incidentId').equals(id).toArray()) {
+      const t = time(a.createdDateTime);
+      if (t === undefined) continue;
+      first = first === undefined ? t : Math.min(first, t);
+      last = last === undefined ? t : Math.max(last, t);
+    }
+    return first !== undefined && last !== undefined ? { first, last } : undefined;
+  }
+  // A large incident: its first and last through the [incidentId+createdDateTime] index (two cursors).
   const range = db.alerts
     .where('[incidentId+createdDateTime]')
     .between([id, Dexie.minKey], [id, Dexie.maxKey]);
@@ -111,11 +138,29 @@ export async function holdersOf(db: MoverDB, keys: readonly string[]): Promise<M
   return new Map(keys.map((k, i) => [k, lists[i] as string[]]));
 }
 
+/**
+ * How many incidents the store holds, counted up to the size where `rareLimit` stops growing: counting 40,000
+ * incidents would cost more than the whole suggestion.
+ */
+export async function incidentCountForRarity(db: MoverDB): Promise<number> {
+  const cap = RARE_MAX_INCIDENTS * 4;
+  return (await db.incidents.toCollection().limit(cap).primaryKeys()).length;
+}
+
 /** Suggested incidents for the selected alerts, best first. Alerts the store does not have are ignored. */
-export async function suggestIncidents(
+export function suggestIncidents(
   db: MoverDB,
   alertIds: readonly string[],
   options: SuggestOptions = {},
+): Promise<Suggestion[]> {
+  // One read transaction for the hundreds of small reads (each outside one would open its own).
+  return db.transaction('r', [db.alerts, db.incidents], () => readSuggestions(db, alertIds, options));
+}
+
+async function readSuggestions(
+  db: MoverDB,
+  alertIds: readonly string[],
+  options: SuggestOptions,
 ): Promise<Suggestion[]> {
   const limit = options.limit ?? SUGGESTIONS_SHOWN;
   const { profile } = options;
@@ -125,7 +170,7 @@ export async function suggestIncidents(
   const selection = selectionFacts(alerts);
   if (!selection.entities.length) return [];
   const [incidentCount, holders] = await Promise.all([
-    db.incidents.count(),
+    incidentCountForRarity(db),
     holdersOf(
       db,
       selection.entities.map((e) => e.key),
@@ -175,7 +220,7 @@ export async function suggestIncidents(
     }
   }
   const candidates = await Promise.all(
-    [...eligible.values()].map(async (i) => toCandidate(i, await incidentWindow(db, i.id))),
+    [...eligible.values()].map(async (i) => toCandidate(i, await incidentWindow(db, i.id, i.alertCount))),
   );
   return rankIncidents({ selection, candidates, incidentsHolding: df, incidentCount, limit });
 }

@@ -8,7 +8,7 @@ import type { Alert } from '../model';
 import { alertEntities } from '../model/derive';
 import type { MoverDB } from '../store/db';
 import { rareLimit } from './rank';
-import { holdersOf } from './read';
+import { holdersOf, incidentCountForRarity } from './read';
 
 export interface GroupingAlert {
   id: string;
@@ -61,13 +61,17 @@ export interface SplitProposal {
 }
 
 /** The proposal for an incident, read from the store: its alerts, and how many incidents hold each of their keys. */
-export async function proposeSplit(db: MoverDB, incidentId: string): Promise<SplitProposal> {
+export function proposeSplit(db: MoverDB, incidentId: string): Promise<SplitProposal> {
+  return db.transaction('r', [db.alerts, db.incidents], () => readProposal(db, incidentId));
+}
+
+async function readProposal(db: MoverDB, incidentId: string): Promise<SplitProposal> {
   const alerts = await db.alerts
     .where('[incidentId+createdDateTime]')
     .between([incidentId, ''], [incidentId, '\uffff'])
     .toArray();
   const keys = [...new Set(alerts.flatMap((a) => alertEntities(a)))];
-  const [count, holders] = await Promise.all([db.incidents.count(), holdersOf(db, keys)]);
+  const [count, holders] = await Promise.all([incidentCountForRarity(db), holdersOf(db, keys)]);
   const limit = rareLimit(count);
   const groups = proposeGroups(
     alerts.map((a) => ({ id: a.id, entities: alertEntities(a), createdDateTime: a.createdDateTime })),
