@@ -1,12 +1,14 @@
 /**
- * Property-based tests of the move and Undo: random tenants, random sequences of moves (existing, new,
- * redirected and missing targets, random subsets, several sources), undos, edits made meanwhile by another
- * writer (as sync would), moves with stale expectedVersions and pairs of moves racing each other.
+ * Property-based tests of the move, the merge and their Undo: random tenants, random sequences of moves
+ * (existing, new, redirected and missing targets, random subsets, several sources), merges of random sets of
+ * incidents (DESIGN §8), undos and unmerges, edits made meanwhile by another writer (as sync would: alerts, and
+ * incidents' classifications), moves with stale expectedVersions and pairs of operations racing each other.
  * A small model predicts which operations must succeed; after EVERY step the store is checked against it
  * and against the invariants of DESIGN §3.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { type MergeRequest, mergeIncidents, undoMerge } from '../../../lib/merge';
 import { type MoveResult, MoverError } from '../../../lib/messaging/protocol';
 import {
   type Alert,
@@ -144,6 +146,26 @@ const moveSpecArb = fc.record({
 });
 type MoveSpec = ValueOf<typeof moveSpecArb>;
 
+const mergeSpecArb = fc.record({
+  picks: fc.uniqueArray(fc.nat(12), { minLength: 2, maxLength: 6 }),
+  blankComment: fc.integer({ min: 0, max: 19 }).map((n) => n === 0),
+  profile: fc.constantFrom<ProfileName>(
+    'full',
+    'full',
+    'full',
+    'full',
+    'full',
+    'readOnlyB',
+    'noB',
+    'noQueue',
+  ),
+  /** Incident versions seen one step ago (a racing edit makes them stale) or none. */
+  seen: fc.constantFrom(false, false, true),
+  /** Pick among every incident (resolved and redirected ones too), not only the open ones. */
+  anyStatus: fc.constantFrom(false, false, false, true),
+});
+type MergeSpec = ValueOf<typeof mergeSpecArb>;
+
 const stepArb = fc.oneof(
   { weight: 6, arbitrary: fc.record({ kind: fc.constant('move' as const), move: moveSpecArb }) },
   {
@@ -167,6 +189,19 @@ const stepArb = fc.oneof(
     weight: 1,
     arbitrary: fc.record({ kind: fc.constant('race' as const), first: moveSpecArb, second: moveSpecArb }),
   },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('merge' as const), merge: mergeSpecArb }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('raceMerge' as const), merge: mergeSpecArb, move: moveSpecArb }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('classify' as const),
+      incident: fc.nat(12),
+      classification: fc.constantFrom('truePositive', 'falsePositive', null, null),
+    }),
+  },
 );
 type Step = ValueOf<typeof stepArb>;
 
@@ -176,6 +211,7 @@ interface TokenModel {
   incidents: Set<string>;
   undone: boolean;
   dirty: boolean;
+  kind?: 'merge' | 'unmerge';
 }
 class Model {
   incidentOf = new Map<string, string>();
@@ -186,6 +222,8 @@ class Model {
   tokens = new Map<string, TokenModel>();
   tokenOrder: string[] = [];
   versionHistory: Map<string, number>[] = [];
+  incidentVersionHistory: Map<string, number>[] = [];
+  classification = new Map<string, string>();
 
   constructor(alerts: Alert[], incidents: Incident[]) {
     for (const a of alerts) {
@@ -197,6 +235,15 @@ class Model {
       this.incidentVersion.set(i.id, i.version);
       if (i.redirectIncidentId) this.redirect.set(i.id, i.redirectIncidentId);
     }
+  }
+  /** Where alerts sent to `id` land: redirects followed (merges make chains). */
+  follow(id: string): string {
+    let at = id;
+    for (let n = 0; this.redirect.has(at) && n < 50; n++) at = this.redirect.get(at)!;
+    return at;
+  }
+  alertCount(id: string) {
+    return [...this.incidentOf.values()].filter((i) => i === id).length;
   }
   get alertIds() {
     return [...this.incidentOf.keys()];
@@ -264,8 +311,7 @@ function buildRequest(model: Model, spec: MoveSpec): MoveRequest {
 /** What the model expects of this move in the current state. */
 function predict(model: Model, request: MoveRequest, profile: Profile): PlannedMove {
   const { alertIds, target, expectedVersions } = request;
-  const destinationId =
-    target.kind === 'existing' ? (model.redirect.get(target.incidentId) ?? target.incidentId) : undefined;
+  const destinationId = target.kind === 'existing' ? model.follow(target.incidentId) : undefined;
   const refusal = (() => {
     if (!request.comment.trim()) return 'blank comment';
     if (alertIds.some((a) => !model.incidentOf.has(a))) return 'unknown alert';
@@ -329,6 +375,89 @@ function applyMove(model: Model, planned: PlannedMove, result: MoveResult) {
   return { sources, moving };
 }
 
+interface PlannedMerge {
+  request: MergeRequest;
+  profile: Profile;
+  refusal: string | null;
+  survivor?: string;
+}
+
+function planMerge(model: Model, spec: MergeSpec, store: Snapshot): PlannedMerge {
+  const closed = new Set(
+    store.incidents.filter((i) => ['resolved', 'redirected'].includes(i.status)).map((i) => i.id),
+  );
+  const open = model.incidentIds.filter((id) => !closed.has(id));
+  const all = spec.anyStatus || open.length === 0 ? model.incidentIds : open;
+  const incidentIds = [...new Set(spec.picks.map((p) => all[p % all.length]!))];
+  const seen = spec.seen ? model.incidentVersionHistory.at(-1) : undefined;
+  const expectedVersions = seen
+    ? Object.fromEntries(incidentIds.filter((id) => seen.has(id)).map((id) => [id, seen.get(id)!]))
+    : undefined;
+  const request: MergeRequest = {
+    incidentIds,
+    comment: spec.blankComment ? ' ' : 'Same intrusion',
+    reasons: ['sameCampaign'],
+    ...(expectedVersions ? { expectedVersions } : {}),
+  };
+  const profile = PROFILES[spec.profile]!;
+  return predictMerge(model, request, profile, store);
+}
+
+/** What the model expects of this merge; statuses and creation times are read from the store as it is. */
+function predictMerge(model: Model, request: MergeRequest, profile: Profile, store: Snapshot): PlannedMerge {
+  const ids = request.incidentIds;
+  const stored = new Map(store.incidents.map((i) => [i.id, i]));
+  const classes = new Set(
+    ids.flatMap((id) => (model.classification.has(id) ? [model.classification.get(id)!] : [])),
+  );
+  const refusal = (() => {
+    if (!request.comment.trim()) return 'blank reason';
+    if (ids.some((id) => !model.incidentVersion.has(id))) return 'unknown incident';
+    const { expectedVersions: seen } = request;
+    if (seen && ids.some((id) => Object.hasOwn(seen, id) && seen[id] !== model.incidentVersion.get(id)))
+      return 'stale';
+    if (ids.length < 2 || ids.length > 5) return 'count';
+    if (!profile.canViewIncidentsQueue) return 'no queue permission';
+    if (ids.some((id) => ['resolved', 'redirected'].includes(stored.get(id)!.status))) return 'status';
+    if (ids.some((id) => model.scopesOfIncident(id).some((s) => !canWrite(profile, s))))
+      return 'no write access';
+    if (classes.size > 1) return 'different classifications';
+    return null;
+  })();
+  if (refusal) return { request, profile, refusal };
+  const byId = (a: string, b: string) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+  const [survivor] = [...ids].sort(
+    (a, b) =>
+      model.alertCount(b) - model.alertCount(a) ||
+      Date.parse(stored.get(a)!.createdDateTime) - Date.parse(stored.get(b)!.createdDateTime) ||
+      byId(a, b),
+  );
+  return { request, profile, refusal, survivor };
+}
+
+function applyMerge(
+  model: Model,
+  planned: PlannedMerge,
+  result: { survivorId: string; movedAlertIds: string[]; token: string },
+) {
+  const survivor = planned.survivor!;
+  expect(result.survivorId).toBe(survivor);
+  const others = planned.request.incidentIds.filter((id) => id !== survivor);
+  const moving = model.alertIds.filter((a) => others.includes(model.incidentOf.get(a)!));
+  expect([...result.movedAlertIds].sort()).toEqual([...moving].sort());
+  model.touched(moving, planned.request.incidentIds);
+  for (const a of moving) model.incidentOf.set(a, survivor);
+  for (const o of others) model.redirect.set(o, survivor);
+  model.tokens.set(result.token, {
+    alerts: new Set(moving),
+    incidents: new Set(planned.request.incidentIds),
+    undone: false,
+    dirty: false,
+    kind: 'merge',
+  });
+  model.tokenOrder.push(result.token);
+}
+
 // ---- Checks -------------------------------------------------------------------------------------------
 async function snapshot(db: MoverDB) {
   return db.transaction('r', [db.incidents, db.alerts, db.activity, db.moves, db.meta], async () => ({
@@ -350,6 +479,23 @@ function checkStore(state: Snapshot, model: Model, before: Snapshot) {
     expect(a.version).toBe(model.alertVersion.get(a.id));
   }
   expect(state.alerts).toHaveLength(model.incidentOf.size);
+  for (const a of state.alerts)
+    expect(incidents.get(a.incidentId)!.status, `alert ${a.id} is not in a redirected incident`).not.toBe(
+      'redirected',
+    );
+  // Every redirect leads, without a loop, to an incident that is not redirected.
+  for (const incident of state.incidents) {
+    let at = incident;
+    const path = new Set<string>();
+    while (at.status === 'redirected') {
+      expect(path.has(at.id), `redirect loop from ${incident.id}`).toBe(false);
+      path.add(at.id);
+      const next = incidents.get(at.redirectIncidentId ?? '');
+      expect(next, `${at.id} redirects to an existing incident`).toBeDefined();
+      at = next!;
+    }
+    expect(model.follow(incident.id)).toBe(at.id);
+  }
   for (const incident of state.incidents) {
     expect(incident.version).toBe(model.incidentVersion.get(incident.id));
     const own = state.alerts.filter((a) => a.incidentId === incident.id);
@@ -387,6 +533,9 @@ function checkMoveLogged(state: Snapshot, result: MoveResult, sources: string[],
 }
 const out = (log: { kind: string; alertIds: string[] }[]) => log.filter((e) => e.kind === 'alertMovedOut');
 
+/** Successful operations of each kind across all runs: the property must exercise them, not only refusals. */
+const done = { merge: 0, unmerge: 0, refusedMerge: 0 };
+
 // ---- The run ------------------------------------------------------------------------------------------
 async function run(tenant: Tenant, steps: Step[]) {
   const db = new MoverDB(`t-${crypto.randomUUID()}`);
@@ -405,6 +554,7 @@ async function run(tenant: Tenant, steps: Step[]) {
     let before = await snapshot(db);
     for (const step of steps) {
       model.versionHistory.push(new Map(model.alertVersion));
+      model.incidentVersionHistory.push(new Map(model.incidentVersion));
       const refusedStep = async (work: Promise<unknown>) => {
         const error = await work.then(
           () => undefined,
@@ -447,6 +597,105 @@ async function run(tenant: Tenant, steps: Step[]) {
         else applyMove(model, secondAfterFirst, r2.value);
         if (r2.status === 'fulfilled') lastSuccess = r2.value.undoToken;
         else if (r1.status === 'fulfilled') lastSuccess = r1.value.undoToken;
+      } else if (step.kind === 'merge') {
+        const planned = planMerge(model, step.merge, before);
+        if (planned.refusal) {
+          await refusedStep(mergeIncidents(db, planned.request, context(planned.profile)));
+          done.refusedMerge++;
+        } else {
+          const result = await mergeIncidents(db, planned.request, context(planned.profile));
+          applyMerge(model, planned, result);
+          done.merge++;
+          const state = await snapshot(db);
+          const log = logOf(state, result.token);
+          expect(log.filter((e) => e.kind === 'incidentsMerged').map((e) => e.incidentId)).toEqual([
+            result.survivorId,
+          ]);
+          expect(
+            log
+              .filter((e) => e.kind === 'mergedInto')
+              .map((e) => e.incidentId)
+              .sort(),
+          ).toEqual([...result.mergedIncidentIds].sort());
+          lastSuccess = result.token;
+        }
+      } else if (step.kind === 'raceMerge') {
+        // A merge and a move started together: the merge's transaction comes first, the move sees its writes.
+        const merge = planMerge(model, step.merge, before);
+        const move = plan(model, { ...step.move, seenStepsAgo: 1 });
+        const [r1, r2] = await Promise.allSettled([
+          mergeIncidents(db, merge.request, context(merge.profile)),
+          moveAlerts(db, move.request, context(move.profile)),
+        ]);
+        expect(r1.status === 'fulfilled', `merge of the race: ${merge.refusal}`).toBe(merge.refusal === null);
+        if (r1.status === 'fulfilled') applyMerge(model, merge, r1.value);
+        else expect(r1.reason).toBeInstanceOf(MoverError);
+        const moveAfter = predict(model, move.request, move.profile);
+        expect(r2.status === 'fulfilled', `move of the race: ${moveAfter.refusal}`).toBe(
+          moveAfter.refusal === null,
+        );
+        if (r2.status === 'rejected') expect(r2.reason).toBeInstanceOf(MoverError);
+        else applyMove(model, moveAfter, r2.value);
+        lastSuccess =
+          r2.status === 'fulfilled'
+            ? r2.value.undoToken
+            : r1.status === 'fulfilled'
+              ? r1.value.token
+              : undefined;
+      } else if (step.kind === 'classify') {
+        // Another writer sets an incident's classification: its version bumps.
+        const id = model.incidentIds[step.incident % model.incidentIds.length]!;
+        await db.transaction('rw', [db.incidents], async () => {
+          const incident = (await db.incidents.get(id))!;
+          await db.incidents.put({
+            ...incident,
+            classification: step.classification,
+            version: incident.version + 1,
+          });
+        });
+        if (step.classification) model.classification.set(id, step.classification);
+        else model.classification.delete(id);
+        model.touched([], [id]);
+        lastSuccess = undefined;
+      } else if ((step.kind === 'undo' || step.kind === 'undoLast') && isMerge(model, step, lastSuccess)) {
+        const token =
+          step.kind === 'undoLast' ? lastSuccess! : model.tokenOrder[step.which % model.tokenOrder.length]!;
+        const profile = step.kind === 'undo' ? PROFILES[step.profile]! : DEFAULT_PROFILE;
+        const t = model.tokens.get(token)!;
+        const allowed =
+          t.kind === 'merge' &&
+          !t.undone &&
+          !t.dirty &&
+          profile.canViewIncidentsQueue &&
+          [...t.alerts].every((a) => canWrite(profile, model.scopeOf.get(a)!));
+        if (step.kind === 'undoLast' && t.kind === 'merge' && !t.undone) expect(allowed).toBe(true);
+        if (!allowed) {
+          await refusedStep(undoMerge(db, token, context(profile)));
+        } else {
+          const record = (await db.moves.get(token))!;
+          const result = await undoMerge(db, token, context(profile));
+          t.undone = true;
+          done.unmerge++;
+          model.touched(t.alerts, t.incidents);
+          for (const r of record.alerts) model.incidentOf.set(r.alertId, r.fromIncidentId);
+          for (const id of record.merge!.mergedIncidentIds) model.redirect.delete(id);
+          model.tokens.set(result.token, {
+            alerts: new Set(t.alerts),
+            incidents: new Set(t.incidents),
+            undone: false,
+            dirty: false,
+            kind: 'unmerge',
+          });
+          model.tokenOrder.push(result.token);
+          lastSuccess = result.token;
+          const state = await snapshot(db);
+          expect(
+            logOf(state, result.token)
+              .map((e) => e.incidentId)
+              .sort(),
+          ).toEqual([...t.incidents].sort());
+          expect(state.moves.find((m) => m.token === token)?.undoneBy).toBe(result.token);
+        }
       } else if (step.kind === 'undo' || step.kind === 'undoLast') {
         const token =
           step.kind === 'undoLast'
@@ -529,8 +778,19 @@ async function run(tenant: Tenant, steps: Step[]) {
   }
 }
 
-describe('moves, undos and concurrent edits, at random', () => {
-  it('keep every alert in exactly one incident, log every move and never half-apply one', async () => {
+/** Whether an undo step names a merge or an unmerge (undone by undoMerge, as the router does). */
+function isMerge(model: Model, step: Extract<Step, { kind: 'undo' | 'undoLast' }>, last: string | undefined) {
+  const token =
+    step.kind === 'undoLast'
+      ? last
+      : step.which === 0 || model.tokenOrder.length === 0
+        ? undefined
+        : model.tokenOrder[step.which % model.tokenOrder.length];
+  return token !== undefined && model.tokens.get(token)?.kind !== undefined;
+}
+
+describe('moves, merges, undos and concurrent edits, at random', () => {
+  it('keep every alert in exactly one incident, log every operation and never half-apply one', async () => {
     let steps = 0;
     await fc.assert(
       fc.asyncProperty(
@@ -544,5 +804,8 @@ describe('moves, undos and concurrent edits, at random', () => {
       { numRuns: 50 },
     );
     expect(steps).toBeGreaterThanOrEqual(1_000);
+    expect(done.merge).toBeGreaterThanOrEqual(20);
+    expect(done.unmerge).toBeGreaterThanOrEqual(3);
+    expect(done.refusedMerge).toBeGreaterThanOrEqual(20);
   }, 120_000);
 });
