@@ -84,33 +84,32 @@ export function selectionFacts(alerts: readonly Alert[]): SelectionFacts {
   };
 }
 
-/** Up to this many alerts, an incident's alerts are read at once (one request) to find its first and last. */
+/** Up to this many alerts, an incident's index keys are read at once (one request) to find its first and last. */
 const READ_ALL_UP_TO = 64;
 
-/** When an incident's alerts were created: its first and last. */
+/**
+ * When an incident's alerts were created: its first and last. Only the [incidentId+createdDateTime] index's
+ * keys are read, never the alerts themselves (their evidence can be large).
+ */
 export async function incidentWindow(
   db: MoverDB,
   id: string,
   alertCount = Number.POSITIVE_INFINITY,
 ): Promise<TimeWindow | undefined> {
-  if (alertCount <= READ_ALL_UP_TO) {
-    let first: number | undefined;
-    let last: number | undefined;
-    for (const a of await db.alerts.where('incidentId').equals(id).toArray()) {
-      const t = time(a.createdDateTime);
-      if (t === undefined) continue;
-      first = first === undefined ? t : Math.min(first, t);
-      last = last === undefined ? t : Math.max(last, t);
-    }
-    return first !== undefined && last !== undefined ? { first, last } : undefined;
+  const range = () =>
+    db.alerts.where('[incidentId+createdDateTime]').between([id, Dexie.minKey], [id, Dexie.maxKey]);
+  const keys =
+    alertCount <= READ_ALL_UP_TO
+      ? await range().keys()
+      : [...(await range().limit(1).keys()), ...(await range().reverse().limit(1).keys())];
+  let first: number | undefined;
+  let last: number | undefined;
+  for (const key of keys) {
+    const t = time(Array.isArray(key) ? (key[1] as unknown as string) : undefined);
+    if (t === undefined) continue;
+    first = first === undefined ? t : Math.min(first, t);
+    last = last === undefined ? t : Math.max(last, t);
   }
-  // A large incident: its first and last through the [incidentId+createdDateTime] index (two cursors).
-  const range = db.alerts
-    .where('[incidentId+createdDateTime]')
-    .between([id, Dexie.minKey], [id, Dexie.maxKey]);
-  const [firstKey, lastKey] = await Promise.all([range.clone().first(), range.clone().last()]);
-  const first = time(firstKey?.createdDateTime);
-  const last = time(lastKey?.createdDateTime);
   return first !== undefined && last !== undefined ? { first, last } : undefined;
 }
 
