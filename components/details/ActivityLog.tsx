@@ -103,6 +103,19 @@ export function entrySummary(e: Entry): string {
       return 'Reopened: its alerts are back.';
     case 'moveUndone':
       return `A move of ${n} was undone.`;
+    case 'incidentsMerged': {
+      const merged = e.fromIncidentIds.map((id) => {
+        const name = Object.hasOwn(e.names.incidents, id) ? e.names.incidents[id] : undefined;
+        return name ? `${name} (${id})` : `incident ${id}`;
+      });
+      return `Merged ${merged.join(', ')} into this incident: ${n} moved in.`;
+    }
+    case 'mergedInto':
+      return `Merged into incident ${e.toIncidentId ?? ''}: ${n} moved there, and this incident now redirects to it.`;
+    case 'mergeUndone':
+      return e.toIncidentId === e.incidentId
+        ? `A merge was undone: ${n} came back from incident ${e.fromIncidentIds[0] ?? ''}.`
+        : `A merge was undone: ${n} went back to incident${e.fromIncidentIds.length === 1 ? '' : 's'} ${e.fromIncidentIds.join(', ')}.`;
     default:
       return e.alertIds.length ? `${n} involved.` : '';
   }

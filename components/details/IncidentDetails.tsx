@@ -3,6 +3,7 @@
  * move toolbar) and `Activity log`. The tab lives in the hash (`?tab=activity`) so it can be linked.
  */
 import { useMemo, useRef, useState } from 'preact/hooks';
+import type { MergeResult } from '@/lib/merge';
 import type { MoveResult } from '@/lib/messaging/protocol';
 import { canReadIncident } from '@/lib/model/permissions';
 import { planIncidentAlerts } from '@/lib/store/queue';
@@ -19,6 +20,8 @@ import {
   severityLabel,
 } from '../labels/format';
 import { humanize, plural } from '../labels/graph-words';
+import { MergeDialog } from '../merge/MergeDialog';
+import { MergeStatus } from '../merge/MergeStatus';
 import { MoveStatus } from '../move/MoveStatus';
 import { AlertsTable } from '../queues/AlertsTable';
 import { SelectionToolbar } from '../queues/SelectionToolbar';
@@ -41,6 +44,8 @@ export function IncidentDetails({ id, params }: { id: string; params: URLSearchP
   const tabRefs = useRef<(HTMLButtonElement | null)[]>([]);
   const [splitting, setSplitting] = useState(false);
   const [splitResult, setSplitResult] = useState<MoveResult | undefined>();
+  const [merging, setMerging] = useState(false);
+  const [merged, setMerged] = useState<MergeResult | undefined>();
   const splitRef = useRef<HTMLButtonElement>(null);
 
   const back = (
@@ -167,7 +172,29 @@ export function IncidentDetails({ id, params }: { id: string; params: URLSearchP
           >
             Split incident
           </button>
+          <button
+            type="button"
+            aria-haspopup="dialog"
+            onClick={() => {
+              setMerged(undefined);
+              setMerging(true);
+            }}
+          >
+            Merge incidents
+          </button>
         </div>
+      )}
+      {merged && <MergeStatus result={merged} onDismiss={() => setMerged(undefined)} />}
+      {merging && (
+        <MergeDialog
+          incidentIds={[i.id]}
+          pickOther
+          onClose={() => setMerging(false)}
+          onMerged={(r) => {
+            setMerging(false);
+            setMerged(r);
+          }}
+        />
       )}
       {splitting && (
         <SplitDialog

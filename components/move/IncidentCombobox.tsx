@@ -24,6 +24,8 @@ export interface IncidentComboboxProps<R extends IncidentRow> {
   disabled?: boolean;
   /** Ids of elements that describe the field (errors, hints). */
   describedBy?: string;
+  /** The field's accessible name (the merge dialog's is `Other incident name or ID`). */
+  label?: string;
 }
 
 export function optionStatus(row: IncidentRow): string {
@@ -40,6 +42,7 @@ export function IncidentCombobox<R extends IncidentRow>({
   onSelect,
   disabled,
   describedBy,
+  label = 'Incident name or ID',
 }: IncidentComboboxProps<R>) {
   const base = useId();
   const listId = `${base}-list`;
@@ -145,7 +148,7 @@ export function IncidentCombobox<R extends IncidentRow>({
         id={`${base}-input`}
         type="text"
         role="combobox"
-        aria-label="Incident name or ID"
+        aria-label={label}
         aria-autocomplete="list"
         aria-expanded={expanded ? 'true' : 'false'}
         aria-controls={listId}

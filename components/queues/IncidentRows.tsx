@@ -23,7 +23,10 @@ export function IncidentsHeadCells({
   onSelectAll,
   sortDir,
   onSortLastUpdate,
+  incidentsSelection,
 }: {
+  /** The header checkbox over the incident rows shown (selection for `Merge incidents`). */
+  incidentsSelection?: { all: boolean; some: boolean; disabled: boolean; onToggle(): void };
   allSelected: boolean;
   someSelected: boolean;
   selectDisabled: boolean;
@@ -44,6 +47,17 @@ export function IncidentsHeadCells({
           disabled={selectDisabled}
           onChange={onSelectAll}
         />
+        {incidentsSelection && (
+          <input
+            type="checkbox"
+            aria-label="Select all incidents shown"
+            title="Select every incident row shown (to merge them)"
+            checked={incidentsSelection.all}
+            indeterminate={incidentsSelection.some}
+            disabled={incidentsSelection.disabled}
+            onChange={incidentsSelection.onToggle}
+          />
+        )}
       </th>
       <th scope="col" class="c-title">
         Incident name
@@ -110,8 +124,13 @@ export function IncidentGroup({
   incident: i,
   expanded,
   onToggle,
+  selected,
+  onSelect,
   children,
 }: {
+  /** The incident's `Select incident <id>` checkbox (for `Merge incidents`), when the queue offers it. */
+  selected?: boolean;
+  onSelect?(checked: boolean, shiftKey: boolean): void;
   index: number;
   measure(el: Element | null): void;
   incident: Incident;
@@ -122,8 +141,21 @@ export function IncidentGroup({
   const href = `#/incidents/${encodeURIComponent(i.id)}`;
   return (
     <tbody data-index={index} ref={measure} class={expanded ? 'expanded' : undefined}>
-      <tr data-nav data-key={`i:${i.id}`} data-incident-id={i.id} class="vt-row incident-row">
+      <tr
+        data-nav
+        data-key={`i:${i.id}`}
+        data-incident-id={i.id}
+        class={`vt-row incident-row${selected ? ' selected' : ''}`}
+      >
         <td class="c-select">
+          {onSelect && (
+            <input
+              type="checkbox"
+              aria-label={`Select incident ${i.id}`}
+              checked={!!selected}
+              onClick={(e) => onSelect(e.currentTarget.checked, e.shiftKey)}
+            />
+          )}
           <button
             type="button"
             class="expand"

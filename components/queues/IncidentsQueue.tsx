@@ -6,6 +6,7 @@ import { useCallback, useMemo, useState } from 'preact/hooks';
 import { filtersToParams, parseFilters, planIncidents, type QueueFilters } from '@/lib/store/queue';
 import { replaceParams } from '../hooks/use-hash-route';
 import { useProfile } from '../hooks/use-profile';
+import { IncidentSelectionBar } from '../merge/IncidentSelectionBar';
 import { FiltersPanel, SearchBox } from './FiltersPanel';
 import { IncidentGroup, IncidentsHeadCells, LoadingIncidentGroup } from './IncidentRows';
 import { InlineAlerts } from './InlineAlerts';
@@ -13,7 +14,7 @@ import { QueueStatus } from './QueueStatus';
 import { SelectionToolbar } from './SelectionToolbar';
 import { SortPicker } from './SortPicker';
 import { type QueueView, useNow, useQueue } from './use-queue';
-import { useSelection } from './use-selection';
+import { clickSelect, useSelection } from './use-selection';
 import { ROW_HEIGHT, VirtualTable } from './VirtualTable';
 
 const COLS = 11;
@@ -25,6 +26,8 @@ export function IncidentsQueue({ params }: { params: URLSearchParams }) {
   const now = useNow(query);
   const plan = useMemo(() => planIncidents(filters, { profile, now }), [filters, profile, now]);
   const selection = useSelection();
+  // Incidents selected to merge: a selection of its own, so alert moves and merges never mix.
+  const incidents = useSelection();
   const view = useQueue(plan);
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(() => new Set());
   // Alerts shown under expanded incidents, for the header checkbox ("select all visible").
@@ -54,6 +57,13 @@ export function IncidentsQueue({ params }: { params: URLSearchParams }) {
   const visibleAlertIds = [...shownAlerts.values()].flat();
   const allSelected = visibleAlertIds.length > 0 && visibleAlertIds.every((id) => selection.has(id));
   const someSelected = !allSelected && visibleAlertIds.some((id) => selection.has(id));
+  const shownIncidentIds: string[] = [];
+  for (let k = 0; k < view.rowCount && shownIncidentIds.length < 200; k++) {
+    const row = view.rowAt(k);
+    if (row) shownIncidentIds.push(row.id);
+  }
+  const allIncidents = shownIncidentIds.length > 0 && shownIncidentIds.every((id) => incidents.has(id));
+  const someIncidents = !allIncidents && shownIncidentIds.some((id) => incidents.has(id));
 
   if (loaded && !profile.canViewIncidentsQueue) {
     return (
@@ -84,6 +94,7 @@ export function IncidentsQueue({ params }: { params: URLSearchParams }) {
         />
       </div>
       <FiltersPanel kind="incidents" filters={filters} onChange={update} />
+      <IncidentSelectionBar selection={incidents} />
       <SelectionToolbar selection={selection} />
       <div class="queue-body">
         <QueueStatus view={view as QueueView<unknown>} noun={['incident', 'incidents']} />
@@ -105,6 +116,12 @@ export function IncidentsQueue({ params }: { params: URLSearchParams }) {
               someSelected={someSelected}
               selectDisabled={visibleAlertIds.length === 0}
               onSelectAll={() => selection.setMany(visibleAlertIds, !allSelected)}
+              incidentsSelection={{
+                all: allIncidents,
+                some: someIncidents,
+                disabled: shownIncidentIds.length === 0,
+                onToggle: () => incidents.setMany(shownIncidentIds, !allIncidents),
+              }}
               sortDir={filters.sort === 'lastUpdate' ? filters.dir : undefined}
               onSortLastUpdate={() =>
                 update({
@@ -137,6 +154,18 @@ export function IncidentsQueue({ params }: { params: URLSearchParams }) {
                 incident={incident}
                 expanded={expanded.has(incident.id)}
                 onToggle={() => toggle(incident.id)}
+                selected={incidents.has(incident.id)}
+                onSelect={(checked, shiftKey) =>
+                  void clickSelect(
+                    incidents,
+                    'incidents',
+                    index,
+                    incident.id,
+                    checked,
+                    shiftKey,
+                    view.readIds,
+                  )
+                }
               >
                 <InlineAlerts incident={incident} selection={selection} profile={profile} onShown={onShown} />
               </IncidentGroup>
