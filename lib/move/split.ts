@@ -26,7 +26,7 @@ import {
 
 export const MAX_SPLIT_GROUPS = 50;
 
-export const splitInput = z.object({
+export const splitInput = z.strictObject({
   incidentId,
   /** Alert ids per group; the first group stays in the incident. Empty groups are left out. */
   groups: z.array(z.array(alertId).max(100_000)).min(1).max(MAX_SPLIT_GROUPS),
@@ -34,7 +34,14 @@ export const splitInput = z.object({
     .string()
     .max(MAX_COMMENT, `The comment is longer than ${MAX_COMMENT.toLocaleString('en')} characters.`),
   /** Alert versions the analyst saw: a change made meanwhile elsewhere refuses the split. */
-  expectedVersions: z.record(z.string(), z.number().int().positive()).optional(),
+  expectedVersions: z
+    // zod drops an own "__proto__" key of a record silently: refuse it, as the move does.
+    .custom<Record<string, number>>(
+      (v) => typeof v !== 'object' || v === null || !Object.hasOwn(v, '__proto__'),
+      'has a "__proto__" key, which is not an alert id',
+    )
+    .pipe(z.record(z.string(), z.number().int().positive()))
+    .optional(),
   token: z
     .string()
     .regex(/^[A-Za-z0-9-]{8,100}$/, 'should be 8–100 letters, digits or dashes')

@@ -117,6 +117,16 @@ function validMessages(): Record<string, Record<string, unknown>> {
     'move.undo': { type: 'move.undo', token: 'fuzz-token-0001' },
     'move.status': { type: 'move.status', token: 'fuzz-token-0001' },
     'flyout.selection': { type: 'flyout.selection', nonce: 'nonce-0001' },
+    'incident.split': {
+      type: 'incident.split',
+      input: {
+        incidentId: otherIncident,
+        groups: [alertIds.slice(0, 1), alertIds.slice(1, 2)],
+        comment: 'Two stories',
+        expectedVersions: { [alertIds[0]!]: 1 },
+        token: 'fuzz-token-0002',
+      },
+    },
     'sites.sync': { type: 'sites.sync' },
     'sync.now': { type: 'sync.now' },
     'sync.signIn': { type: 'sync.signIn' },
