@@ -44,7 +44,12 @@ export function SuggestedIncidents({
           No suggestions: no other open incident shares a rare device, user or indicator with these alerts.
         </p>
       )}
-      {/* The list stays in the page while loading, so it is announced once it fills. */}
+      {/* Said once the list fills, without reading every item aloud. */}
+      <p class="visually-hidden" aria-live="polite">
+        {status === 'ready' && suggestions.length
+          ? `${suggestions.length} suggested ${suggestions.length === 1 ? 'incident' : 'incidents'}, best first.`
+          : ''}
+      </p>
       <ul aria-labelledby={headingId} class="suggestion-list">
         {suggestions.map((s) => (
           <li key={s.incidentId}>
