@@ -1,4 +1,5 @@
 import { browser } from 'wxt/browser';
+import { showSyncOnBadge } from '@/entrypoints/background/badge';
 import { testFaults } from '@/entrypoints/background/faults';
 import { createBrowserSyncService } from '@/entrypoints/background/graph';
 import { createSitesService } from '@/entrypoints/background/sites';
@@ -63,4 +64,5 @@ export default defineBackground(() => {
   // Finish what a stopped worker left (outbox, interrupted pull) once the listeners are in place.
   void sync.resume('startup');
   safety.start();
+  showSyncOnBadge(db);
 });

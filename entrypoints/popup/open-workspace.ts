@@ -25,8 +25,10 @@ export async function openWorkspace(route = '#/incidents'): Promise<void> {
       return;
     }
     if (g.browser?.sidebarAction) {
+      // Firefox, too, opens the sidebar only inside the click: open() first, the route after.
+      const opening = g.browser.sidebarAction.open();
       await g.browser.sidebarAction.setPanel({ panel: url });
-      await g.browser.sidebarAction.open();
+      await opening;
       return;
     }
   } catch {
