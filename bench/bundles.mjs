@@ -5,8 +5,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, posix, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
-const STATIC = /\bfrom\s*["']([^"']+\.js)["']|\bimport\s*["']([^"']+\.js)["']/g;
-const DYNAMIC = /\bimport\(\s*["']([^"']+\.js)["']\s*\)/g;
+// Quotes of any kind: the bundler writes template literals (import(`./chunk.js`)) too.
+const STATIC = /\bfrom\s*["'`]([^"'`]+\.js)["'`]|\bimport\s*["'`]([^"'`]+\.js)["'`]/g;
+const DYNAMIC = /\bimport\(\s*["'`]([^"'`]+\.js)["'`]\s*\)/g;
 
 function resolveFrom(root, fromFile, spec) {
   if (/^[a-z]+:/i.test(spec)) return undefined;

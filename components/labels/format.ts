@@ -3,29 +3,11 @@
  * The words shared with the flyout (humanize, plural, reasons) are in graph-words.ts.
  */
 import { categoryLabel } from '@/lib/move/naming';
-import { type TimeRange, UNASSIGNED } from '@/lib/store/queue';
-import { humanize } from './graph-words';
+import { type TimeRange, UNASSIGNED } from '@/lib/store/queue/filters';
+import { lookup } from './values';
 
-const INCIDENT_STATUS: Record<string, string> = {
-  active: 'Active',
-  inProgress: 'In progress',
-  awaitingAction: 'Awaiting action',
-  resolved: 'Resolved',
-  redirected: 'Redirected',
-};
-const ALERT_STATUS: Record<string, string> = {
-  new: 'New',
-  inProgress: 'In progress',
-  resolved: 'Resolved',
-  unknown: 'Unknown',
-};
-const SEVERITY: Record<string, string> = {
-  high: 'High',
-  medium: 'Medium',
-  low: 'Low',
-  informational: 'Informational',
-  unknown: 'Unknown',
-};
+export { alertStatusLabel, formatTime, incidentStatusLabel, severityLabel } from './values';
+
 const SERVICE_SOURCE: Record<string, string> = {
   microsoftDefenderForEndpoint: 'Microsoft Defender for Endpoint',
   microsoftDefenderForIdentity: 'Microsoft Defender for Identity',
@@ -83,12 +65,6 @@ const ACTIVITY: Record<string, string> = {
   mergeUndone: 'Merge undone',
 };
 
-const lookup = (table: Record<string, string>, value: string | null | undefined, humane = true) =>
-  value ? (Object.hasOwn(table, value) ? table[value]! : humane ? humanize(value) : value) : '';
-
-export const incidentStatusLabel = (s: string | null | undefined) => lookup(INCIDENT_STATUS, s);
-export const alertStatusLabel = (s: string | null | undefined) => lookup(ALERT_STATUS, s);
-export const severityLabel = (s: string | null | undefined) => lookup(SEVERITY, s);
 export const serviceSourceLabel = (s: string | null | undefined) => lookup(SERVICE_SOURCE, s);
 export const detectionSourceLabel = (s: string | null | undefined) => lookup(DETECTION_SOURCE, s);
 export const activityLabel = (s: string) => lookup(ACTIVITY, s);
@@ -112,15 +88,8 @@ export const TIME_RANGE_PHRASES: Record<Exclude<TimeRange, 'custom'>, string> = 
   '6m': 'Last 6 months',
 };
 
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
 
-/** A date and time as the analyst reads them; empty when absent, the raw text when unreadable. */
-export function formatTime(iso: string | null | undefined): string {
-  if (!iso) return '';
-  const t = Date.parse(iso);
-  return Number.isNaN(t) ? iso : dateTime.format(t);
-}
 export function formatDay(day: string): string {
   const t = Date.parse(`${day}T00:00:00Z`);
   return Number.isNaN(t) ? day : dateOnly.format(t);

@@ -2,7 +2,7 @@
  * Search box and filters over a queue. Every change goes straight to the URL hash (the queue reads its
  * filters from there), so a view can be linked and survives a reload.
  */
-import { useEffect, useId, useRef, useState } from 'preact/hooks';
+import { useEffect, useId, useState } from 'preact/hooks';
 import { ALERT_STATUSES, INCIDENT_STATUSES, KILL_CHAIN, SERVICE_SOURCES } from '@/lib/model';
 import {
   DEFAULT_FILTERS,
@@ -16,6 +16,7 @@ import {
   UNASSIGNED,
 } from '@/lib/store/queue';
 import { useDb } from '../hooks/db-context';
+
 import { useLiveQuery } from '../hooks/use-live-query';
 import {
   alertStatusLabel,
@@ -30,6 +31,9 @@ import {
   TIME_RANGE_LABELS,
   TIME_RANGE_PHRASES,
 } from '../labels/format';
+
+/** Also here for the queues that import it with the filters. */
+export { SearchBox } from './SearchBox';
 
 const SEVERITY_VALUES = ['high', 'medium', 'low', 'informational', 'unknown'];
 
@@ -81,57 +85,6 @@ export function describeFilters(kind: QueueKind, f: QueueFilters): string {
     );
   } else parts.push(TIME_RANGE_PHRASES[f.range]);
   return parts.join(' · ');
-}
-
-/** The search box: typing updates the URL after a short pause; Escape clears it. */
-export function SearchBox({
-  label,
-  value,
-  onSearch,
-}: {
-  label: string;
-  value: string;
-  onSearch(q: string): void;
-}) {
-  const [text, setText] = useState(value);
-  const pending = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
-  const latest = useRef(value);
-  useEffect(() => {
-    if (value !== latest.current) {
-      latest.current = value;
-      setText(value);
-    }
-  }, [value]);
-  useEffect(() => () => clearTimeout(pending.current), []);
-  const commit = (q: string) => {
-    clearTimeout(pending.current);
-    latest.current = q;
-    onSearch(q);
-  };
-  return (
-    <input
-      type="search"
-      class="search"
-      aria-label={label}
-      placeholder={label}
-      value={text}
-      maxLength={200}
-      onInput={(e) => {
-        const q = e.currentTarget.value;
-        setText(q);
-        clearTimeout(pending.current);
-        pending.current = setTimeout(() => commit(q), 250);
-      }}
-      onKeyDown={(e) => {
-        if (e.key === 'Enter') commit(e.currentTarget.value);
-        if (e.key === 'Escape' && text) {
-          e.preventDefault();
-          setText('');
-          commit('');
-        }
-      }}
-    />
-  );
 }
 
 interface PanelProps {

@@ -7,13 +7,24 @@
 import { useRef, useState } from 'preact/hooks';
 import type { MoveResult } from '@/lib/messaging/protocol';
 import { plural } from '../labels/graph-words';
-import { MoveFlyout } from '../move/MoveFlyout';
-import { MoveStatus } from '../move/MoveStatus';
+import type * as MoveUi from '../move/move-ui';
 import type { Selection } from './use-selection';
+
+/** The flyout's code, loaded the first time a toolbar opens it (one promise for every toolbar). */
+let moveUi: Promise<typeof MoveUi> | undefined;
+const loadMoveUi = () => {
+  moveUi ??= import('../move/move-ui').catch((e: unknown) => {
+    moveUi = undefined;
+    throw e;
+  });
+  return moveUi;
+};
 
 export function SelectionToolbar({ selection, note }: { selection: Selection; note?: string }) {
   const [moving, setMoving] = useState<string[] | undefined>();
   const [result, setResult] = useState<MoveResult | undefined>();
+  const [ui, setUi] = useState<typeof MoveUi | undefined>();
+  const [loadError, setLoadError] = useState(false);
   const buttonRef = useRef<HTMLButtonElement>(null);
   const statusRef = useRef<HTMLDivElement>(null);
   const n = selection.size;
@@ -32,9 +43,9 @@ export function SelectionToolbar({ selection, note }: { selection: Selection; no
 
   return (
     <div class="selection-bar">
-      {result && (
+      {result && ui && (
         <div ref={statusRef}>
-          <MoveStatus result={result} onDismiss={() => setResult(undefined)} />
+          <ui.MoveStatus result={result} onDismiss={() => setResult(undefined)} />
         </div>
       )}
       <div class="toolbar">
@@ -48,7 +59,14 @@ export function SelectionToolbar({ selection, note }: { selection: Selection; no
               ref={buttonRef}
               type="button"
               class="primary"
-              onClick={() => setMoving([...selection.ids])}
+              onClick={() => {
+                setMoving([...selection.ids]);
+                setLoadError(false);
+                loadMoveUi().then(setUi, () => {
+                  setMoving(undefined);
+                  setLoadError(true);
+                });
+              }}
               aria-haspopup="dialog"
             >
               Move alerts to another incident
@@ -59,7 +77,12 @@ export function SelectionToolbar({ selection, note }: { selection: Selection; no
           </div>
         )}
       </div>
-      {moving && <MoveFlyout alertIds={moving} onClose={close} onMoved={moved} />}
+      {loadError && (
+        <p role="alert" class="error">
+          The move window could not be loaded. Reload the extension and try again.
+        </p>
+      )}
+      {moving && ui && <ui.MoveFlyout alertIds={moving} onClose={close} onMoved={moved} />}
     </div>
   );
 }

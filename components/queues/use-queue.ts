@@ -5,7 +5,7 @@
  * (Dexie's `storagemutated`, which also carries writes made by the background).
  */
 import Dexie from 'dexie';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { MoverDB } from '@/lib/store/db';
 import {
   countQueue,
@@ -151,11 +151,4 @@ export function useQueue<T>(plan: QueuePlan<T>): QueueView<T> {
   };
 }
 
-/**
- * "Now", to the minute, fixed while `key` (the view's filters) stays the same: a relative range such as
- * "last 7 days" is taken from when the view was set, so the queue does not recount and jump back to the
- * top every minute. New records still appear (ranges are open towards the future).
- */
-export function useNow(key: string): string {
-  return useMemo(() => new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString(), [key]);
-}
+export { useNow } from '../hooks/use-now';

@@ -1,34 +1,57 @@
-import { useMemo, useState } from 'preact/hooks';
-import { useDb } from '@/components/hooks/db-context';
-import { useLiveQuery } from '@/components/hooks/use-live-query';
-import { useProfile } from '@/components/hooks/use-profile';
-import { alertStatusLabel, formatTime, severityLabel } from '@/components/labels/format';
+/**
+ * The toolbar popup: open incidents by severity, search, the newest alerts, recent moves with Undo.
+ *
+ * It loads little (40 KB gzip at most): it reads the store through lib/store/lite.ts (plain IndexedDB, live
+ * through Dexie's change notices) and the profile without zod; the move flyout, the messaging client (Undo) and
+ * the connector's status are loaded when they are needed.
+ */
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useNow } from '@/components/hooks/use-now';
+import { useStoreQuery } from '@/components/hooks/use-store-query';
 import { plural } from '@/components/labels/graph-words';
-import { SearchBox } from '@/components/queues/FiltersPanel';
+import { alertStatusLabel, formatTime, severityLabel } from '@/components/labels/values';
+import { SearchBox } from '@/components/queues/SearchBox';
 import { SelectionToolbar } from '@/components/queues/SelectionToolbar';
-import { useNow } from '@/components/queues/use-queue';
 import { useSelection } from '@/components/queues/use-selection';
-import { MoveSyncBadge, SyncStatus } from '@/components/sync/SyncStatus';
+import { MoveSyncBadge } from '@/components/sync/MoveSyncBadge';
 import '@/components/styles/workspace.css';
-import { errorMessage, send } from '@/lib/messaging/client';
-import { type Incident, severityRank } from '@/lib/model';
+import type { Incident, Profile } from '@/lib/model';
 import { canReadIncident } from '@/lib/model/permissions';
+import { DEFAULT_PROFILE_LITE, readProfileLite, watchProfileLite } from '@/lib/settings/profile-lite';
 import type { MoveRecord } from '@/lib/store/db';
 import {
-  DEFAULT_FILTERS,
+  connectorUsed,
+  firstRows,
+  incidentById,
   openIncidentsBySeverity,
-  planAlerts,
-  planIncidents,
-  readWindow,
-} from '@/lib/store/queue';
+  recentMoves,
+} from '@/lib/store/lite';
+import { DEFAULT_FILTERS } from '@/lib/store/queue/filters';
+import { planAlerts, planIncidents } from '@/lib/store/queue/plan';
 import { openWorkspace } from './open-workspace';
 
+/** Severities from the highest (lib/model SEVERITIES, reversed). */
 const SEVERITY_ORDER = ['high', 'medium', 'low', 'informational', 'unknown'];
+const rank = (s: string) => {
+  const i = SEVERITY_ORDER.indexOf(s);
+  return i < 0 ? SEVERITY_ORDER.length : i;
+};
 const RESULTS = 8;
 const NEWEST = 6;
 const MOVES = 5;
+/** lib/graph/state.ts SYNC_STATUS_KEY. */
+export const SYNC_STATUS_KEY = 'graph.status';
 
-/** The toolbar popup: open incidents by severity, search, the newest alerts, recent moves with Undo. */
+function useProfile(): { profile: Profile; loaded: boolean } {
+  const [state, setState] = useState({ profile: DEFAULT_PROFILE_LITE, loaded: false });
+  useEffect(() => {
+    const apply = (profile: Profile) => setState({ profile, loaded: true });
+    void readProfileLite().then(apply);
+    return watchProfileLite(apply);
+  }, []);
+  return state;
+}
+
 export function App() {
   return (
     <main class="popup">
@@ -42,20 +65,19 @@ export function App() {
       <IncidentSearch />
       <NewestAlerts />
       <RecentMoves />
-      <SyncStatus compact />
+      <ConnectorStatus />
     </main>
   );
 }
 
 function SeverityCounts() {
-  const db = useDb();
   const { profile } = useProfile();
-  const counts = useLiveQuery(() => openIncidentsBySeverity(db, profile), [db, profile]);
+  const counts = useStoreQuery((idb) => openIncidentsBySeverity(idb, profile), [profile]);
   const data = counts.data;
   const shown = data
     ? [...new Set([...SEVERITY_ORDER, ...Object.keys(data)])]
         .filter((s) => data[s] || ['high', 'medium', 'low'].includes(s))
-        .sort((a, b) => severityRank(b) - severityRank(a))
+        .sort((a, b) => rank(a) - rank(b))
     : [];
   return (
     <section aria-labelledby="counts-title">
@@ -81,7 +103,6 @@ function SeverityCounts() {
 }
 
 function IncidentSearch() {
-  const db = useDb();
   const { profile } = useProfile();
   const [q, setQ] = useState('');
   const now = useNow(q);
@@ -93,14 +114,16 @@ function IncidentSearch() {
       ),
     [q, profile, now],
   );
-  const results = useLiveQuery(async () => {
-    if (!q.trim()) return [] as Incident[];
-    const exact = await db.incidents.get(q.trim());
-    const found = await readWindow(db, plan, 0, RESULTS);
-    const all =
-      exact && canReadIncident(profile, exact) ? [exact, ...found.filter((i) => i.id !== exact.id)] : found;
-    return all.slice(0, RESULTS);
-  }, [db, plan.key]);
+  const results = useStoreQuery(
+    async (idb) => {
+      if (!q.trim()) return [] as Incident[];
+      const [exact, found] = await Promise.all([incidentById(idb, q.trim()), firstRows(idb, plan, RESULTS)]);
+      const all =
+        exact && canReadIncident(profile, exact) ? [exact, ...found.filter((i) => i.id !== exact.id)] : found;
+      return all.slice(0, RESULTS);
+    },
+    [plan.key],
+  );
   const open = (id: string) => void openWorkspace(`#/incidents/${encodeURIComponent(id)}`);
   return (
     <section aria-labelledby="search-title" class="popup-search">
@@ -129,7 +152,6 @@ function IncidentSearch() {
 }
 
 function NewestAlerts() {
-  const db = useDb();
   const { profile } = useProfile();
   const now = useNow('newest');
   const selection = useSelection();
@@ -137,11 +159,16 @@ function NewestAlerts() {
     () => planAlerts({ ...DEFAULT_FILTERS.alerts, range: '30d' }, { profile, now }),
     [profile, now],
   );
-  const rows = useLiveQuery(() => readWindow(db, plan, 0, NEWEST), [db, plan.key]);
+  const rows = useStoreQuery((idb) => firstRows(idb, plan, NEWEST), [plan.key]);
   return (
     <section aria-labelledby="newest-title">
       <h2 id="newest-title">Newest alerts</h2>
       {rows.status === 'loading' && <p class="muted">Loading…</p>}
+      {rows.status === 'error' && (
+        <p role="alert" class="error">
+          The newest alerts could not be read.
+        </p>
+      )}
       {rows.status === 'ready' && rows.data.length === 0 && (
         <p class="muted">No new alerts in the last 30 days.</p>
       )}
@@ -174,9 +201,8 @@ function NewestAlerts() {
 }
 
 function RecentMoves() {
-  const db = useDb();
   const { profile, loaded } = useProfile();
-  const moves = useLiveQuery(() => db.moves.orderBy('at').reverse().limit(20).toArray(), [db]);
+  const moves = useStoreQuery((idb) => recentMoves(idb, 20), []);
   const [messages, setMessages] = useState<Record<string, { text: string; error: boolean }>>({});
   const [busy, setBusy] = useState<string | undefined>();
   // The analyst's own moves (the store can hold others' when a connector syncs).
@@ -184,14 +210,18 @@ function RecentMoves() {
 
   const undo = async (m: MoveRecord) => {
     setBusy(m.token);
+    // The messaging client (and zod with it) loads on the first Undo, not with the popup.
+    const client = await import('@/lib/messaging/client').catch(() => undefined);
     try {
-      const r = await send({ type: 'move.undo', token: m.token });
+      if (!client) throw new Error('The extension could not load what Undo needs. Reload it and try again.');
+      const r = await client.send({ type: 'move.undo', token: m.token });
       setMessages((x) => ({
         ...x,
         [m.token]: { text: `Undone: ${plural(r.movedAlertIds.length, 'alert')} moved back.`, error: false },
       }));
     } catch (e) {
-      setMessages((x) => ({ ...x, [m.token]: { text: errorMessage(e), error: true } }));
+      const text = client ? client.errorMessage(e) : (e as Error).message;
+      setMessages((x) => ({ ...x, [m.token]: { text, error: true } }));
     } finally {
       setBusy(undefined);
     }
@@ -245,4 +275,14 @@ function RecentMoves() {
       </ul>
     </section>
   );
+}
+
+/** The connector's status (compact), loaded only once the connector has been used. */
+function ConnectorStatus() {
+  const used = useStoreQuery((idb) => connectorUsed(idb, SYNC_STATUS_KEY), []);
+  const [view, setView] = useState<typeof import('@/components/sync/SyncStatus') | undefined>();
+  useEffect(() => {
+    if (used.data && !view) void import('@/components/sync/SyncStatus').then(setView, () => undefined);
+  }, [used.data, view]);
+  return view ? <view.SyncStatus compact /> : null;
 }

@@ -4,6 +4,7 @@ import type { ComponentChildren } from 'preact';
 import { vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { DbContext } from '@/components/hooks/db-context';
+import { StoreNameContext } from '@/components/hooks/use-store-query';
 import { createRouter } from '@/lib/messaging/router';
 import { type Alert, DEFAULT_PROFILE, type Incident, type Profile } from '@/lib/model';
 import { summarize, toStoredAlert, toStoredIncident } from '@/lib/model/derive';
@@ -152,7 +153,11 @@ export async function setup(profile: Profile = DEFAULT_PROFILE) {
   const send = (message: unknown) =>
     handle(message, { id: fakeBrowser.runtime.id, url: `${EXT}sidepanel.html` });
   vi.spyOn(fakeBrowser.runtime, 'sendMessage').mockImplementation(send as never);
-  const wrap = (ui: ComponentChildren) => <DbContext.Provider value={db}>{ui}</DbContext.Provider>;
+  const wrap = (ui: ComponentChildren) => (
+    <DbContext.Provider value={db}>
+      <StoreNameContext.Provider value={db.name}>{ui}</StoreNameContext.Provider>
+    </DbContext.Provider>
+  );
   const show = (ui: ComponentChildren) => {
     const view = render(wrap(ui));
     return { ...view, rerender: (next: ComponentChildren) => view.rerender(wrap(next)) };

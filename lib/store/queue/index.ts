@@ -1,6 +1,6 @@
 /**
  * Queue queries: filters, sort and search from the URL hash (filters.ts) → a plan over one Dexie index
- * (plan.ts) → counts and pages of rows (read.ts); plus the popup's small reads (popup.ts).
+ * (plan.ts) → counts and pages of rows (read.ts); plus the filter options' distinct values (popup.ts).
  */
 export {
   DEFAULT_FILTERS,
@@ -15,5 +15,5 @@ export {
   UNASSIGNED,
 } from './filters';
 export { type PlanContext, planAlerts, planIncidentAlerts, planIncidents, type QueuePlan } from './plan';
-export { distinctValues, openIncidentsBySeverity } from './popup';
+export { distinctValues } from './popup';
 export { countQueue, type QueueCount, readIds, readWindow, SCAN_CAP, ScanCache } from './read';

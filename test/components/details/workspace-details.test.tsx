@@ -189,6 +189,8 @@ describe('the popup', () => {
     expect(moves.textContent).toContain('Lab noise.');
     fireEvent.click(within(moves).getByRole('button', { name: 'Undo' }));
     await within(moves).findByText('Undone: 1 alert moved back.');
+    // Live: the undo's own record appears without reopening the popup.
+    await waitFor(() => expect(moves.textContent).toContain('Undo: 1 alert to'));
     await waitFor(() => expect(counts.textContent).toBe('Open incidentsHigh 2Medium 1Low 1'));
     expect(await s.db.alerts.get('da5')).toMatchObject({ incidentId: '3200' });
   });
