@@ -15,6 +15,7 @@
 import { type Actor, type Incident, incidentSchema, LOCAL_INCIDENT_FIELDS } from '../model';
 import type { MoverDB, OutboxItem } from '../store/db';
 import { type GraphClient, GraphError } from './client';
+import { followServiceSurvivor, mergeBodyOf, mergeWords, readBackMerge, rollbackMerge } from './merge-sync';
 import { bodyOf, openItems } from './outbox';
 import { isProvisionalId, replaceIncidentId } from './provisional-ids';
 import { rollback } from './rollback';
@@ -134,6 +135,78 @@ async function refuse(db: MoverDB, item: OutboxItem, reason: string, opts: Drain
   return message;
 }
 
+/** Marks a merge done; where Defender kept another incident, the store follows it (one transaction). */
+async function completeMerge(
+  db: MoverDB,
+  item: OutboxItem,
+  target: string,
+  opts: DrainOptions,
+): Promise<void> {
+  await db.transaction('rw', SYNC_TABLES(db), async () => {
+    await db.outbox.update(item.id!, { state: 'done', lastError: undefined });
+    const record = await db.moves.get(item.moveToken);
+    if (!record) return;
+    await followServiceSurvivor(db, record, target, opts.actor, opts.now());
+    await db.moves.update(item.moveToken, { sync: 'synced', syncError: undefined });
+  });
+}
+
+async function refuseMerge(
+  db: MoverDB,
+  item: OutboxItem,
+  reason: string,
+  opts: DrainOptions,
+): Promise<string> {
+  const message = `${mergeWords(mergeBodyOf(item).incidentIds)} was refused by Microsoft Defender: ${reason} It was rolled back here.`;
+  await db.transaction('rw', SYNC_TABLES(db), async () => {
+    await db.outbox.update(item.id!, { state: 'failed', lastError: message });
+    const record = await db.moves.get(item.moveToken);
+    if (record) await rollbackMerge(db, record, reason, opts.actor, opts.now());
+  });
+  return message;
+}
+
+/** One mergeIncidents item: read back after a lost answer, else sent; true when it is done with. */
+async function drainMerge(item: OutboxItem, opts: DrainOptions, result: DrainResult): Promise<void> {
+  const { db, client } = opts;
+  if (item.state === 'sending') {
+    const target = await readBackMerge(client, item);
+    if (target) {
+      await completeMerge(db, item, target, opts);
+      result.sent++;
+      return;
+    }
+  }
+  const requestId = opts.newId();
+  await db.outbox.update(item.id!, { state: 'sending', requestId, attempts: item.attempts + 1 });
+  try {
+    const answer = (await client.request('POST', '/security/incidents/mergeIncidents', {
+      body: mergeBodyOf(item),
+      headers: { 'client-request-id': requestId },
+      idempotent: false,
+    })) as { targetIncidentId?: unknown } | undefined;
+    const t = answer?.targetIncidentId;
+    const target = typeof t === 'string' && t ? t : typeof t === 'number' ? String(t) : undefined;
+    if (!target)
+      throw new GraphError(
+        'invalid',
+        'Microsoft Graph merged the incidents but did not say which one it kept.',
+      );
+    await completeMerge(db, item, target, opts);
+    result.sent++;
+  } catch (e) {
+    if (!(e instanceof GraphError)) throw e;
+    if (e.kind === 'refused') {
+      const message = await refuseMerge(db, item, e.message, opts);
+      result.refused.push({ moveToken: item.moveToken, message });
+      return;
+    }
+    const notTaken = e.kind === 'throttled' || e.kind === 'auth';
+    await db.outbox.update(item.id!, { ...(notTaken ? { state: 'queued' } : {}), lastError: e.message });
+    throw e;
+  }
+}
+
 /**
  * Sends every queued move, oldest first, stopping at the first that cannot be sent now (throttled,
  * offline, signed out: the error is thrown and the item stays for the next run). Refusals roll back
@@ -146,6 +219,10 @@ export async function drainOutbox(opts: DrainOptions): Promise<DrainResult> {
     const [next] = await openItems(db);
     if (!next) return result;
     let item = next;
+    if (item.kind === 'mergeIncidents') {
+      await drainMerge(item, opts, result);
+      continue;
+    }
     const body = bodyOf(item);
 
     if (item.state === 'sending') {

@@ -5,6 +5,7 @@
  */
 import { isCorrelationReason } from '../model';
 import type { MoverDB, OutboxItem } from '../store/db';
+import { mergeBody } from './merge-sync';
 
 /** States of an item not yet done with: waiting, or sent without a known answer. */
 export const OPEN_STATES = ['queued', 'sending'] as const;
@@ -50,6 +51,12 @@ export async function pendingScope(db: MoverDB): Promise<{ alerts: Set<string>; 
     if (body.incidentId) incidents.add(body.incidentId);
   }
   for (const r of records) for (const a of r?.alerts ?? []) incidents.add(a.fromIncidentId);
+  // A merge touches every incident it names and every alert it moved.
+  for (const r of records) {
+    if (!r?.merge) continue;
+    for (const i of r.incidents) incidents.add(i.id);
+    for (const a of r.alerts) alerts.add(a.alertId);
+  }
   return { alerts, incidents };
 }
 
@@ -75,7 +82,19 @@ export async function enqueueMove(db: MoverDB, token: string, ctx: EnqueueContex
       createdAt: ctx.now(),
     };
     const items: OutboxItem[] = [];
-    if (record.undoes) {
+    if (record.merge) {
+      // An unmerge only ever undoes a merge Defender never got (lib/merge refuses the others): it stays local.
+      if (record.merge.kind !== 'merge') {
+        await db.moves.update(token, { sync: 'local' });
+        return 0;
+      }
+      items.push({
+        ...base,
+        kind: 'mergeIncidents',
+        requestId: ctx.newId(),
+        body: { ...mergeBody(record) },
+      });
+    } else if (record.undoes) {
       const original = await db.moves.get(record.undoes);
       if (!original?.sync || original.sync === 'local') {
         await db.moves.update(token, { sync: 'local' });

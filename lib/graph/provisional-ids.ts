@@ -107,5 +107,10 @@ export async function replaceIncidentId(
     const body = bodyOf(item);
     if (body.incidentId === from)
       await db.outbox.update(item.id!, { body: { ...item.body, incidentId: to } });
+    const merged = item.body.incidentIds;
+    if (Array.isArray(merged) && merged.includes(from))
+      await db.outbox.update(item.id!, {
+        body: { ...item.body, incidentIds: merged.map((id) => (id === from ? to : id)) },
+      });
   }
 }

@@ -1,13 +1,23 @@
 /** What a merge takes as input, checked by the background before anything runs (the protocol's `merge.run`). */
 import { z } from 'zod';
-import { CORRELATION_REASONS, incidentId } from '../model';
+import { CORRELATION_REASONS } from '../model';
 import { MAX_COMMENT } from '../move/input';
 
 /** More than five is refused by the merge with a sentence; past this the message itself is malformed. */
 const MAX_NAMED = 50;
 
 export const mergeInput = z.strictObject({
-  incidentIds: z.array(incidentId).min(1, 'Select the incidents to merge.').max(MAX_NAMED),
+  // Ids as strings: a message is not a Graph file, where a number would be read as its digits.
+  incidentIds: z
+    .array(
+      z
+        .string()
+        .min(1, 'is empty')
+        .max(64, 'is longer than 64 characters')
+        .regex(/^[A-Za-z0-9_.:-]+$/, 'has characters an incident id cannot have'),
+    )
+    .min(1, 'Select the incidents to merge.')
+    .max(MAX_NAMED),
   /** The `Reason for merging` (Graph's `incidentComment`). */
   comment: z
     .string()

@@ -117,6 +117,17 @@ function validMessages(): Record<string, Record<string, unknown>> {
     'move.undo': { type: 'move.undo', token: 'fuzz-token-0001' },
     'move.status': { type: 'move.status', token: 'fuzz-token-0001' },
     'flyout.selection': { type: 'flyout.selection', nonce: 'nonce-0001' },
+    'merge.run': {
+      type: 'merge.run',
+      input: {
+        incidentIds: [otherIncident, '1'],
+        comment: 'Same intrusion',
+        reasons: [],
+        expectedVersions: { [otherIncident]: 1 },
+        token: 'fuzz-token-0003',
+      },
+    },
+    'merge.undo': { type: 'merge.undo', token: 'fuzz-token-0003' },
     'incident.split': {
       type: 'incident.split',
       input: {

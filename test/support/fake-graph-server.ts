@@ -388,15 +388,53 @@ export async function startFakeGraphServer(opts: FakeGraphOptions = {}) {
     ];
   }
 
+  /**
+   * The documented effect of mergeIncidents: up to five incidents, the service keeps the one with the most alerts
+   * (then the oldest) whatever order they come in, and refuses resolved or already merged incidents and incidents
+   * that disagree on classification, determination or assignee, as the portal does.
+   */
   function mergeIncidents(body: Record<string, unknown>): [number, unknown] {
     const ids = body.incidentIds;
     if (!Array.isArray(ids) || ids.length < 2) {
       return [400, graphError('BadRequest', 'incidentIds needs at least two incidents.')];
     }
+    if (ids.length > 5)
+      return [400, graphError('BadRequest', 'At most 5 incidents can be merged at a time.')];
     const missing = ids.filter((id) => typeof id !== 'string' || !incidents.has(id));
     if (missing.length) return [404, graphError('NotFound', `Incident ${missing[0]} was not found.`)];
+    const list = (ids as string[]).map((id) => incidents.get(id)!);
+    const closed = list.find((i) => i.status === 'redirected' || i.status === 'resolved');
+    if (closed)
+      return [
+        400,
+        graphError('BadRequest', `Incident ${closed.id} is ${closed.status} and cannot be merged.`),
+      ];
+    for (const field of ['classification', 'determination', 'assignedTo'] as const) {
+      const set = new Set(
+        list.map((i) => i[field]).filter((v) => v !== null && v !== undefined && v !== 'unknown'),
+      );
+      if (set.size > 1)
+        return [400, graphError('BadRequest', `The incidents have different values of ${field}.`)];
+    }
+    const reasons = body.mergeReasons;
+    if (reasons !== undefined && reasons !== null) {
+      const unknown =
+        typeof reasons === 'string'
+          ? reasons
+              .split(',')
+              .map((r) => r.trim())
+              .find((r) => !(GRAPH_CORRELATION_REASONS as readonly string[]).includes(r))
+          : String(reasons);
+      if (unknown !== undefined)
+        return [400, graphError('BadRequest', `The value '${unknown}' is not a valid merge reason.`)];
+    }
     const at = tick();
-    const [target, ...rest] = ids as string[];
+    const count = (id: string) => [...alerts.values()].filter((a) => a.incidentId === id).length;
+    const [target, ...rest] = [...(ids as string[])].sort(
+      (a, b) =>
+        count(b) - count(a) ||
+        Date.parse(incidents.get(a)!.createdDateTime) - Date.parse(incidents.get(b)!.createdDateTime),
+    ) as [string, ...string[]];
     for (const id of rest) {
       for (const a of alerts.values())
         if (a.incidentId === id) Object.assign(a, { incidentId: target, lastUpdateDateTime: at });
@@ -406,7 +444,14 @@ export async function startFakeGraphServer(opts: FakeGraphOptions = {}) {
         lastUpdateDateTime: at,
       });
     }
-    touch([target!], at);
+    touch([target], at);
+    if (typeof body.incidentComment === 'string' && body.incidentComment) {
+      const inc = incidents.get(target)!;
+      inc.comments = [
+        ...(inc.comments ?? []),
+        { comment: body.incidentComment, createdByDisplayName: 'API', createdDateTime: at },
+      ];
+    }
     return [200, { targetIncidentId: target }];
   }
 
@@ -728,6 +773,9 @@ export async function startFakeGraphServer(opts: FakeGraphOptions = {}) {
     },
     mergeIncidents: (ids: string[]) => mergeIncidents({ incidentIds: ids }),
     moveAlerts: (body: Record<string, unknown>) => moveAlerts(body),
+    /** The mergeIncidents calls received (whatever their answer). */
+    mergeCalls: () =>
+      requests.filter((r) => r.method === 'POST' && r.path === '/v1.0/security/incidents/mergeIncidents'),
     /** The moveAlerts calls received (whatever their answer). */
     moveCalls: () =>
       requests.filter((r) => r.method === 'POST' && r.path === '/v1.0/security/alerts_v2/moveAlerts'),
