@@ -1,12 +1,15 @@
 /**
  * Merge incidents (DESIGN §8), end to end in real Chromium through the side panel: two incidents merged from
  * the queue (and undone), one merged from incident details through `Other incident name or ID`, and a merge
- * of incidents with different classifications refused with a sentence, changing nothing.
+ * of incidents with different classifications refused with a sentence, changing nothing. Then against the
+ * project's Graph-shaped test server: one mergeIncidents per merge, the store following the incident Defender
+ * keeps, and a refused merge rolled back.
  */
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
+import { type FakeGraphServer, makeTenant, startFakeGraphServer } from '../support/fake-graph-server';
 import { expect, go, test } from './fixtures';
 import { readAlerts } from './store';
 
@@ -192,4 +195,89 @@ test('incidents with different classifications are refused with a sentence, and 
   expect(await membership(page)).toEqual(before);
   await go(page, '#/incidents/205?tab=activity');
   await expect(page.getByRole('tabpanel').getByText('No activity yet.')).toBeVisible();
+});
+
+// ---- Against the project's Graph-shaped test server ------------------------------------------------------
+
+let server: FakeGraphServer | undefined;
+test.afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+/** Options → Connectors pointed at the test server, signed in, first sync done; the side panel on the queue. */
+async function connected(openExtensionPage: (path: string) => Promise<Page>) {
+  server = await startFakeGraphServer(makeTenant(4, 2, Date.now() - 86_400_000));
+  const options = await openExtensionPage('options.html');
+  const section = options.getByRole('region', { name: 'Connectors' });
+  await section.getByRole('textbox', { name: 'Tenant ID' }).fill('contoso.onmicrosoft.com');
+  await section
+    .getByRole('textbox', { name: 'Application (client) ID' })
+    .fill('00000000-0000-0000-0000-00000000c11e');
+  await section.getByRole('textbox', { name: 'Microsoft Graph URL' }).fill(server.url);
+  await section.getByRole('textbox', { name: 'Sign-in URL' }).fill(server.url);
+  await section.getByRole('button', { name: 'Sign in' }).click();
+  await expect(section.getByText(/Last synced .*: 4 incidents received/)).toBeVisible();
+  const panel = await openExtensionPage('sidepanel.html#/incidents');
+  await expect(panel.locator('tr[data-incident-id="1001"]')).toBeVisible();
+  return { panel, section, server };
+}
+
+async function mergeFromQueue(panel: Page, ids: string[], reason: string) {
+  const table = panel.getByRole('table', { name: 'Incidents' });
+  for (const id of ids) await table.getByRole('checkbox', { name: `Select incident ${id}` }).check();
+  await panel.getByRole('button', { name: 'Merge incidents' }).click();
+  const dialog = panel.getByRole('dialog', { name: 'Merge incidents' });
+  await dialog.getByRole('textbox', { name: 'Reason for merging' }).fill(reason);
+  await dialog.getByRole('button', { name: 'Merge' }).click();
+  await expect(dialog).toBeHidden();
+}
+
+test('a merge reaches Defender as one mergeIncidents, and the store follows the incident Defender keeps', async ({
+  openExtensionPage,
+}) => {
+  const { panel, server } = await connected(openExtensionPage);
+  // Defender has a third alert in 1002 this store has not pulled yet: it keeps 1002, the side panel picks 1001.
+  server.alerts.set('da-late', { ...structuredClone(server.alerts.get('da63851_0')!), id: 'da-late' });
+  await mergeFromQueue(panel, ['1001', '1002'], 'One intrusion');
+  await expect.poll(() => server.mergeCalls().length).toBe(1);
+  expect(server.mergeCalls()[0]!.body).toEqual({
+    incidentIds: ['1001', '1002'],
+    incidentComment: 'One intrusion',
+  });
+
+  await go(panel, '#/incidents/1001');
+  await expect(panel.getByRole('note')).toContainText('redirected (merged) into incident 1002');
+  const log = await activityEntries(panel, '1002');
+  await expect(log).toContainText(
+    'Microsoft Defender kept incident 1002 rather than incident 1001 when it merged them, so the alerts are in incident 1002 here too.',
+  );
+  const local = await membership(panel);
+  expect(['da63850_0', 'da63850_1', 'da63851_0', 'da63851_1'].map((id) => local[id])).toEqual([
+    '1002',
+    '1002',
+    '1002',
+    '1002',
+  ]);
+  expect(server.mergeCalls()).toHaveLength(1);
+});
+
+test('a merge Defender refuses is rolled back here, with the reason', async ({ openExtensionPage }) => {
+  const { panel, server } = await connected(openExtensionPage);
+  // Classified differently in the portal since the last pull: Defender refuses the merge.
+  server.update('1001', { classification: 'truePositive' });
+  server.update('1002', { classification: 'falsePositive' });
+  const before = await membership(panel);
+  await mergeFromQueue(panel, ['1001', '1002'], 'One intrusion');
+  await expect.poll(() => server.mergeCalls().length).toBe(1);
+
+  await go(panel, '#/incidents/1002?tab=activity');
+  const rolled = panel
+    .getByRole('tabpanel')
+    .locator('.activity-entry')
+    .filter({ hasText: 'Sync rolled back' });
+  await expect(rolled).toContainText('Microsoft Defender refused this merge, so it was rolled back here');
+  await expect(panel.getByRole('note')).toHaveCount(0);
+  expect(await membership(panel)).toEqual(before);
+  expect(server.incidents.get('1002')?.status).toBe('active');
 });
