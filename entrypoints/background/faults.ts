@@ -1,11 +1,18 @@
 /**
- * Fault injection for the end-to-end tests, wired only into the test build (`WXT_TEST_BUILD=1`): a test writes
- * `fault:afterMoveCommitMs` into the store's meta table, and the background then waits that long between a
- * move's commit and its answer, so the test can stop the service worker exactly there.
+ * Fault injection for the end-to-end tests, wired only into the test build (`WXT_TEST_BUILD=1`). A test writes
+ * into the store's meta table:
+ * - `fault:afterMoveCommitMs`: the background waits that long between a move's commit and its answer, so the test
+ *   can stop the service worker exactly there;
+ * - `fault:insideMoveMs`: the move waits that long INSIDE its transaction, after its writes and before the commit,
+ *   so the test can stop the worker, kill the browser or fill the disk with the move half-written. Its start is
+ *   announced in `storage.session` under `fault:paused`.
  */
+import { browser } from 'wxt/browser';
 import type { MoverDB } from '@/lib/store/db';
 
 export const AFTER_MOVE_COMMIT_KEY = 'fault:afterMoveCommitMs';
+export const INSIDE_MOVE_KEY = 'fault:insideMoveMs';
+export const PAUSED_KEY = 'fault:paused';
 
 export function testFaults(db: MoverDB) {
   if (import.meta.env.WXT_TEST_BUILD !== '1') return undefined;
@@ -13,6 +20,18 @@ export function testFaults(db: MoverDB) {
     async afterMoveCommitted() {
       const ms = (await db.meta.get(AFTER_MOVE_COMMIT_KEY))?.value;
       if (typeof ms === 'number' && ms > 0) await new Promise((r) => setTimeout(r, Math.min(ms, 60_000)));
+    },
+    /** Read before the move's transaction; the pause it returns runs inside it. */
+    async insideMove(): Promise<(() => Promise<void>) | undefined> {
+      const ms = (await db.meta.get(INSIDE_MOVE_KEY))?.value;
+      if (typeof ms !== 'number' || ms <= 0) return undefined;
+      return async () => {
+        // Not awaited: awaiting a non-Dexie promise here would commit the transaction early.
+        void browser.storage.session.set({ [PAUSED_KEY]: Date.now() });
+        const until = Date.now() + Math.min(ms, 60_000);
+        // Dexie reads in a loop keep the transaction open (an idle IndexedDB transaction commits).
+        while (Date.now() < until) await db.meta.get(INSIDE_MOVE_KEY);
+      };
     },
   };
 }

@@ -5,6 +5,7 @@
 
 import { parseImport, writeImport } from '../data/import';
 import { loadSample } from '../data/sample';
+import { isStorageFull, STORAGE_FULL } from '../model/errors';
 import type { MoverDB } from '../store/db';
 import { type ImportProgress, importPortMessage } from './protocol';
 
@@ -63,7 +64,9 @@ export function createImportSession(deps: { db: MoverDB; now(): string; post(msg
       deps.post({ type: 'done', ...r });
     } catch (e) {
       console.error('[incident-mover] import failed', e);
-      fail('The import failed while writing. Nothing was changed; try again.');
+      fail(
+        isStorageFull(e) ? STORAGE_FULL : 'The import failed while writing. Nothing was changed; try again.',
+      );
     }
   };
 }

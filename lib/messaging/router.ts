@@ -6,8 +6,9 @@
 import type { z } from 'zod';
 import type { BackupService } from '../data/backup';
 import { loadSample } from '../data/sample';
-import type { Profile } from '../model';
 import { isMergeRecord, mergeAsMoveResult, mergeIncidents, undoMerge } from '../merge';
+import type { Profile } from '../model';
+import { isStorageFull, STORAGE_FULL } from '../model/errors';
 import { moveAlerts, moveStatus, splitIncident, undoMove } from '../move';
 import type { MoverDB } from '../store/db';
 import { createStoreGuard, type StoreGuard } from '../store/guard';
@@ -57,7 +58,11 @@ export interface RouterDeps {
   /** After a move or merge commits (the sync queues it by its token). */
   afterMove?(result: { undoToken: string }): void;
   /** Fault injection, in the test build only: e.g. a pause after a move commits, to stop the worker in it. */
-  faults?: { afterMoveCommitted(): Promise<void> };
+  faults?: {
+    afterMoveCommitted(): Promise<void>;
+    /** A pause to run inside the move's transaction, before it commits (read before the transaction starts). */
+    insideMove?(): Promise<(() => Promise<void>) | undefined>;
+  };
   /** Opens an extension page in a window of its own (the move window for a page's alerts). */
   openWindow?(url: string): Promise<void>;
   /** The witness of what the store holds (lib/store/guard.ts); it also clears the store. In memory if not given. */
@@ -80,7 +85,8 @@ export function senderKind(
 export function errorResponse(e: unknown): Response<never> {
   if (e instanceof MoverError)
     return { ok: false, error: { code: e.code, message: e.message, details: e.details } };
-  console.error('[incident-mover] unexpected error', e);
+  if (isStorageFull(e)) return { ok: false, error: { code: 'internal', message: STORAGE_FULL } };
+  console.error('[incident-mover] unexpected error', e instanceof Error ? `${e.name}: ${e.message}` : e, e);
   return {
     ok: false,
     error: {
@@ -182,11 +188,13 @@ export function createRouter(deps: RouterDeps) {
       case 'move.undo': {
         // The actor and the rights are the stored profile's, read at the time of the move.
         const profile = await deps.getProfile();
+        const beforeCommit = req.type === 'move.run' ? await deps.faults?.insideMove?.() : undefined;
         const ctx = {
           actor: { displayName: profile.displayName, upn: profile.upn },
           profile,
           now: deps.now,
           newToken: deps.newToken,
+          ...(beforeCommit ? { beforeCommit } : {}),
         };
         const result =
           req.type === 'move.run'

@@ -28,3 +28,19 @@ export class MoverError extends Error {
     this.name = 'MoverError';
   }
 }
+
+/** What a write refused for want of storage tells the user: IndexedDB's QuotaExceededError, or a full disk. */
+export const STORAGE_FULL =
+  'The browser has no room left for the extension’s data, so nothing was changed. Free disk space, or export and clear data you no longer need, then try again.';
+
+export function isStorageFull(e: unknown): boolean {
+  for (let cause = e, depth = 0; cause && depth < 5; depth++) {
+    const { name, message, inner } = cause as { name?: unknown; message?: unknown; inner?: unknown };
+    if (name === 'QuotaExceededError') return true;
+    // Chromium reports a full disk as an UnknownError naming the file error (FILE_ERROR_NO_SPACE).
+    if (typeof message === 'string' && /FILE_ERROR_NO_SPACE|no space left on device|disk full/i.test(message))
+      return true;
+    cause = inner;
+  }
+  return false;
+}

@@ -13,6 +13,11 @@ export interface MoveContext {
   now: () => string;
   /** A unique token for the move (the undo handle, also on every activity entry it writes). */
   newToken: () => string;
+  /**
+   * Fault injection (test build only): runs inside the move's transaction after its writes, before it commits.
+   * It may await only Dexie calls on the move's tables: any other await would let IndexedDB commit early.
+   */
+  beforeCommit?: () => Promise<void>;
 }
 
 /** An activity entry before the store numbers it. */

@@ -8,6 +8,21 @@ export const EXTENSION_PATH = resolve(process.env.EXTENSION_PATH ?? '.output-tes
 
 export async function launchWithExtension(extensionPath = EXTENSION_PATH) {
   const profile = mkdtempSync(join(tmpdir(), 'incident-mover-e2e-'));
+  const launched = await launchOnProfile(profile, extensionPath);
+  return {
+    ...launched,
+    close: async () => {
+      await launched.context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Chromium with the extension on the given profile folder, which is kept (a test that kills the browser reopens
+ * the same profile); the test removes it when done.
+ */
+export async function launchOnProfile(profile: string, extensionPath = EXTENSION_PATH) {
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM ?? process.env.CHROME_PATH ?? '/usr/bin/chromium',
     headless: true,
@@ -21,14 +36,7 @@ export async function launchWithExtension(extensionPath = EXTENSION_PATH) {
   });
   const sw = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
   const extensionId = new URL(sw.url()).host;
-  return {
-    context,
-    extensionId,
-    close: async () => {
-      await context.close();
-      rmSync(profile, { recursive: true, force: true });
-    },
-  };
+  return { context, extensionId };
 }
 
 interface Fixtures {
