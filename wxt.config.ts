@@ -29,7 +29,8 @@ export default defineConfig({
     ],
     optional_host_permissions: ['https://*/*', 'http://*/*'],
     host_permissions: testBuild ? ['http://127.0.0.1/*', 'http://localhost/*'] : [],
-    action: { default_title: 'Incident Mover' },
+    // Firefox puts a new add-on's button in the extensions menu unless it asks for the toolbar; Chrome has no such key.
+    action: { default_title: 'Incident Mover', ...(browser === 'firefox' ? { default_area: 'navbar' } : {}) },
     // Firefox test build only: one static page the Firefox e2e suite can open from a web page (BiDi may not
     // navigate to moz-extension: URLs), and from there the extension's own pages. Production builds have none.
     ...(testBuild && browser === 'firefox'
