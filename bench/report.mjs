@@ -54,6 +54,17 @@ export function targets(r) {
     worst?.where,
   );
 
+  const mg = r.merge?.available ? r.merge : null;
+  const mergeRatio = mg ? summary(mg.merge).median / summary(mg.raw).median : null;
+  add(
+    `merge of ${mg ? mg.incidents : 5} incidents of ${mg ? int(mg.alertsPer) : '1,000'} alerts / raw IndexedDB transaction (median)`,
+    '≤ 1.5×',
+    mergeRatio,
+    '×',
+    mergeRatio != null && mergeRatio <= 1.5,
+    mg ? `at ${int(mg.storeAlerts)} alerts` : undefined,
+  );
+
   const t = r.typeahead?.available ? r.typeahead : null;
   const p95 = t ? Math.max(summary(t.name.search).p95, summary(t.id.search).p95) : null;
   add(
@@ -301,6 +312,29 @@ export function printReport(r) {
       ),
     );
     say(`  typed, e.g.: ${[...t.name.examples, ...t.id.examples].map((q) => JSON.stringify(q)).join(', ')}`);
+  }
+
+  // 2b. Merge incidents
+  const mgr = r.merge;
+  say('\n2b. Merge incidents (lib/merge mergeIncidents) vs the same writes in one raw IndexedDB transaction');
+  if (!mgr) say('  not measured');
+  else if (!mgr.available) say(`  ${mgr.reason}`);
+  else {
+    const m = summary(mgr.merge);
+    const raw = summary(mgr.raw);
+    say(
+      `  ${mgr.incidents} incidents of ${int(mgr.alertsPer)} alerts at ${int(mgr.storeAlerts)} alerts: ${int(mgr.movedAlerts)} alerts moved, ${mgr.activityRows} activity rows, ${m.n} runs`,
+    );
+    say(
+      table(
+        ['', 'median', 'p95'],
+        [
+          ['mergeIncidents', ms(m.median), ms(m.p95)],
+          ['raw IndexedDB, same writes', ms(raw.median), ms(raw.p95)],
+          ['ratio (median)', ratio(m.median, raw.median), ''],
+        ],
+      ),
+    );
   }
 
   // 3b. Suggested incidents

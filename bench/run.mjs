@@ -55,6 +55,8 @@ export function plan(env = process.env) {
     import: quick ? { alerts: 2_000, runs: 2 } : { alerts: 5_000, runs: 3 },
     queueRuns: quick ? 2 : 3,
     typeahead: { runs: quick ? 2 : 5, naiveKeystrokes: 3 },
+    /** Five incidents of 1,000 alerts merged (at the largest store), next to the same writes in raw IndexedDB. */
+    merge: { runs: quick ? 1 : 3, warmup: quick ? 0 : 1, incidents: 5, alertsPer: 1000 },
     suggest: { runs: quick ? 5 : 20, baselineRuns: quick ? 2 : 5, splitSize: 200 },
     viewport: { width: 1280, height: 800 },
     build: env.BENCH_SKIP_BUILD !== '1',
@@ -272,6 +274,8 @@ export async function main() {
           result.suggest = await timed('suggest', () =>
             call(page, 'suggest', { ...p.suggest, seed: p.seed + 500 }),
           );
+          // After the others: each run adds five incidents of 1,000 alerts to the store.
+          result.merge = await timed('merge', () => call(page, 'merge', p.merge));
         }
         await page.close();
       } catch (e) {

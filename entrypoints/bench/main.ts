@@ -9,6 +9,7 @@ import { DEFAULT_PROFILE } from '@/lib/model';
 import { counts, MoverDB } from '@/lib/store/db';
 import { fillStore } from './fill';
 import { importBench } from './import-bench';
+import { mergeBench } from './merge-bench';
 import { importLib, moveLib, queueLib, sampleData, searchLib, suggestLib } from './modules';
 import { moveBench, rng } from './move-bench';
 import { openRaw, rawPage } from './raw-idb';
@@ -73,6 +74,16 @@ const bench = {
     say('Import…');
     const file = toGraphFile(generate(sample.module, options, new Date().toISOString()));
     return { available: true as const, ...(await importBench(lib.module, file, options.runs)) };
+  },
+
+  /** Merge of five incidents of 1,000 alerts each next to a raw IndexedDB transaction doing the same writes. */
+  async merge(options: { runs: number; warmup: number; incidents: number; alertsPer: number }) {
+    say('Merge…');
+    try {
+      return { available: true as const, ...(await mergeBench(db, options)) };
+    } catch (e) {
+      return unavailable(`merge failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
   },
 
   async move(options: { counts: number[]; runs: number; warmup: number; seed: number }) {
