@@ -7,6 +7,7 @@ import { filtersToParams, parseFilters, planIncidents, type QueueFilters } from 
 import { replaceParams } from '../hooks/use-hash-route';
 import { useProfile } from '../hooks/use-profile';
 import { IncidentSelectionBar } from '../merge/IncidentSelectionBar';
+import { MergedSearchNote } from '../merge/MergedSearchNote';
 import { FiltersPanel, SearchBox } from './FiltersPanel';
 import { IncidentGroup, IncidentsHeadCells, LoadingIncidentGroup } from './IncidentRows';
 import { InlineAlerts } from './InlineAlerts';
@@ -94,6 +95,7 @@ export function IncidentsQueue({ params }: { params: URLSearchParams }) {
         />
       </div>
       <FiltersPanel kind="incidents" filters={filters} onChange={update} />
+      {filters.q && <MergedSearchNote query={filters.q} />}
       <IncidentSelectionBar selection={incidents} />
       <SelectionToolbar selection={selection} />
       <div class="queue-body">

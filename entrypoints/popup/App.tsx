@@ -240,7 +240,13 @@ function RecentMoves() {
           return (
             <li key={m.token} class="move">
               <div>
-                {m.undoes ? 'Undo: ' : ''}
+                {m.merge
+                  ? m.merge.kind === 'merge'
+                    ? `Merge of ${plural(m.merge.mergedIncidentIds.length, 'incident')}: `
+                    : 'Undo of a merge: '
+                  : m.undoes
+                    ? 'Undo: '
+                    : ''}
                 {plural(m.alerts.length, 'alert')} to{' '}
                 <button
                   type="button"

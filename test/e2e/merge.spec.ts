@@ -173,6 +173,12 @@ test('an incident merged from its details through Other incident name or ID', as
   await expect(log.locator('.activity-entry').filter({ hasText: 'Incidents merged' })).toContainText(
     'Phish delivered the stealer',
   );
+  // A search for the merged incident's id finds the survivor.
+  await go(page, '#/incidents?q=203');
+  const found = page.getByRole('note').filter({ hasText: 'Incident 203 was merged into' });
+  await expect(found).toContainText('Incident 203 was merged into Credential theft on ws-201 (201).');
+  await found.getByRole('link', { name: 'Credential theft on ws-201 (201)' }).click();
+  await expect(page.getByRole('heading', { name: 'Credential theft on ws-201' })).toBeVisible();
 });
 
 test('incidents with different classifications are refused with a sentence, and nothing changes', async ({
