@@ -247,6 +247,12 @@ test('a merge reaches Defender as one mergeIncidents, and the store follows the 
   server.alerts.set('da-late', { ...structuredClone(server.alerts.get('da63851_0')!), id: 'da-late' });
   await mergeFromQueue(panel, ['1001', '1002'], 'One intrusion');
   await expect.poll(() => server.mergeCalls().length).toBe(1);
+  const status = panel.getByRole('status').filter({ hasText: 'Merged incident 1002' });
+  await expect(status).toContainText(
+    'Microsoft Defender kept incident 1002 instead, so the alerts are there now and incident 1001 redirects to it.',
+  );
+  await expect(status).toContainText('Synced with Microsoft Defender');
+  await expect(status.getByRole('button', { name: 'Undo' })).toHaveCount(0);
   expect(server.mergeCalls()[0]!.body).toEqual({
     incidentIds: ['1001', '1002'],
     incidentComment: 'One intrusion',
@@ -277,6 +283,9 @@ test('a merge Defender refuses is rolled back here, with the reason', async ({ o
   await mergeFromQueue(panel, ['1001', '1002'], 'One intrusion');
   await expect.poll(() => server.mergeCalls().length).toBe(1);
 
+  await expect(panel.getByRole('status').filter({ hasText: 'refused the merge' })).toContainText(
+    'Microsoft Defender refused the merge, so it was rolled back here: the incidents are separate again.',
+  );
   await go(panel, '#/incidents/1002?tab=activity');
   const rolled = panel
     .getByRole('tabpanel')
