@@ -180,11 +180,11 @@ async function readSuggestions(
 
   // Every incident that shares a key rare enough to make a suggestion, with the score it will have.
   const preScore = new Map<string, number>();
-  for (const [key, ids] of holders) {
+  for (const ids of holders.values()) {
     if (ids.length > suggestLimit) continue;
     for (const id of ids) if (!selection.incidentIds.has(id)) preScore.set(id, 0);
   }
-  for (const [key, ids] of holders) {
+  for (const ids of holders.values()) {
     const w = keyWeight(ids.length);
     if (w) for (const id of ids) if (preScore.has(id)) preScore.set(id, preScore.get(id)! + w);
   }
