@@ -41,10 +41,12 @@ export function proposeGroups(
   const byRoot = new Map<number, number[]>();
   alerts.forEach((_, i) => {
     const r = find(i);
-    byRoot.set(r, [...(byRoot.get(r) ?? []), i]);
+    const group = byRoot.get(r);
+    if (group) group.push(i);
+    else byRoot.set(r, [i]);
   });
-  const earliest = (g: number[]) =>
-    g.reduce((m, i) => (alerts[i]!.createdDateTime < m ? alerts[i]!.createdDateTime : m), '\uffff');
+  // Date-time strings (ISO 8601) order as text.
+  const earliest = (g: number[]) => g.map((i) => alerts[i]!.createdDateTime).sort()[0] ?? '';
   const connected = [...byRoot.values()].filter((g) => g.length > 1);
   const loners = [...byRoot.values()].filter((g) => g.length === 1).flat();
   connected.sort((a, b) => b.length - a.length || earliest(a).localeCompare(earliest(b)));
