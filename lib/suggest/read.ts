@@ -18,6 +18,7 @@ import {
   type SelectionFacts,
   SUGGESTIONS_SHOWN,
   type Suggestion,
+  scoreCandidate,
   type TimeWindow,
 } from './rank';
 
@@ -218,8 +219,17 @@ async function readSuggestions(
       scores.push(incident === record ? chunk[k]![1] : (preScore.get(incident.id) ?? 0));
     }
   }
+  // Time only breaks ties and goes in the sentence: read windows only for the ones that can make the list.
+  const facts = { selection, incidentsHolding: df, incidentCount };
+  const scored = [...eligible.values()].flatMap((i) => {
+    const s = scoreCandidate(facts, toCandidate(i));
+    return s ? [{ incident: i, score: s.score }] : [];
+  });
+  scored.sort((a, b) => b.score - a.score);
+  const cutoff = scored[limit - 1]?.score ?? Number.NEGATIVE_INFINITY;
+  const contenders = scored.filter((x) => x.score >= cutoff - 1e-9);
   const candidates = await Promise.all(
-    [...eligible.values()].map(async (i) => toCandidate(i, await incidentWindow(db, i.id, i.alertCount))),
+    contenders.map(async ({ incident: i }) => toCandidate(i, await incidentWindow(db, i.id, i.alertCount))),
   );
-  return rankIncidents({ selection, candidates, incidentsHolding: df, incidentCount, limit });
+  return rankIncidents({ ...facts, candidates, limit });
 }
