@@ -24,7 +24,6 @@ export default defineConfig({
       'scripting',
       'alarms',
       'identity',
-      'activeTab',
       ...(browser === 'firefox' ? [] : ['sidePanel']),
     ],
     optional_host_permissions: ['https://*/*', 'http://*/*'],
