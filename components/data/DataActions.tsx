@@ -20,6 +20,8 @@ const PHASES: Record<Progress['phase'], string> = {
 export function DataActions({ fileInput = 'button' }: { fileInput?: 'button' | 'input' }) {
   const [state, setState] = useState<State>({ kind: 'idle' });
   const fileRef = useRef<HTMLInputElement>(null);
+  /** Cancels the file import under way (a sample load runs to its end). */
+  const cancelRef = useRef<AbortController | undefined>(undefined);
   const busy = state.kind === 'busy';
 
   const run = async (
@@ -46,7 +48,12 @@ export function DataActions({ fileInput = 'button' }: { fileInput?: 'button' | '
     const input = e.currentTarget as HTMLInputElement;
     const file = input.files?.[0];
     input.value = '';
-    if (file) void run(`Imported ${file.name}`, (p) => importFile(file, p));
+    if (!file) return;
+    const ctrl = new AbortController();
+    cancelRef.current = ctrl;
+    void run(`Imported ${file.name}`, (p) => importFile(file, p, ctrl.signal)).finally(() => {
+      if (cancelRef.current === ctrl) cancelRef.current = undefined;
+    });
   };
 
   const progress = state.kind === 'busy' ? state.progress : undefined;
@@ -104,6 +111,11 @@ export function DataActions({ fileInput = 'button' }: { fileInput?: 'button' | '
               max={progress && progress.total > 0 ? progress.total : undefined}
               value={progress && progress.total > 0 ? progress.done : undefined}
             />
+            {cancelRef.current && progress?.phase !== 'writing' && (
+              <button type="button" onClick={() => cancelRef.current?.abort()}>
+                Cancel import
+              </button>
+            )}
           </div>
         )}
         {state.kind === 'done' && <p class="ok">{state.message}</p>}

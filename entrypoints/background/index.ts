@@ -54,6 +54,8 @@ export default defineBackground(() => {
     }
     const receive = createImportSession({ db, now: deps.now, post: (msg) => port.postMessage(msg) });
     port.onMessage.addListener((msg) => void receive(msg));
+    // Closed before the end (Cancel, the page went away): the staged part of the file is dropped.
+    port.onDisconnect.addListener(() => void receive.cancel());
   });
 
   // A revoked site permission switches that site off; install/start-up re-checks the registrations.

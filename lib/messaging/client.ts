@@ -44,57 +44,153 @@ export async function send<R extends PageRequest>(req: R): Promise<ResponseMap[R
 }
 
 const CHUNK = 4 * 1024 * 1024;
+/** Chunks sent ahead of the background's acknowledgements: the file streams through, it is never queued whole. */
+const IN_FLIGHT = 2;
 
-/** Runs a long write over a port, reporting progress; resolves with the final 'done' message. */
+type Progress = Extract<ImportProgress, { type: 'progress' }>;
+type Done = Extract<ImportProgress, { type: 'done' }>;
+
+export const IMPORT_CANCELLED = 'The import was cancelled. Nothing was imported.';
+
+/**
+ * Runs a long write over a port, reporting progress; resolves with the final 'done' message. Chunks wait for the
+ * background to acknowledge the ones before (its 'receiving' progress); `signal` cancels (the port closes and
+ * the background drops what it staged).
+ */
 function runPortJob(
-  messages: () => Iterable<ImportPortMessage>,
-  onProgress?: (p: Extract<ImportProgress, { type: 'progress' }>) => void,
-): Promise<Extract<ImportProgress, { type: 'done' }>> {
+  messages: () => AsyncIterable<ImportPortMessage> | Iterable<ImportPortMessage>,
+  onProgress?: (p: Progress) => void,
+  signal?: AbortSignal,
+): Promise<Done> {
   return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(new ClientError('validation', IMPORT_CANCELLED));
+      return;
+    }
     const port = browser.runtime.connect({ name: IMPORT_PORT });
     let settled = false;
+    let sent = 0;
+    let acked = 0;
+    let wake: (() => void) | undefined;
+    const settle = (finish: () => void) => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      finish();
+      wake?.();
+    };
+    const onAbort = () =>
+      settle(() => {
+        port.disconnect();
+        reject(new ClientError('validation', IMPORT_CANCELLED));
+      });
+    signal?.addEventListener('abort', onAbort, { once: true });
     port.onMessage.addListener((msg: ImportProgress) => {
-      if (msg.type === 'progress') onProgress?.(msg);
-      else {
-        settled = true;
+      if (msg.type === 'progress') {
+        if (msg.phase === 'receiving') {
+          acked = msg.done;
+          wake?.();
+        }
+        onProgress?.(msg);
+        return;
+      }
+      settle(() => {
         port.disconnect();
         if (msg.type === 'done') resolve(msg);
         else reject(new ClientError('validation', msg.message, msg.problems));
-      }
+      });
     });
-    port.onDisconnect.addListener(() => {
-      if (!settled)
+    port.onDisconnect.addListener(() =>
+      settle(() =>
         reject(
           new ClientError(
             'internal',
             'The import was interrupted (the extension restarted). Nothing was imported; try again.',
           ),
-        );
-    });
-    for (const m of messages()) port.postMessage(m);
+        ),
+      ),
+    );
+    void (async () => {
+      for await (const m of messages()) {
+        if (settled) return;
+        if (m.type === 'chunk') {
+          while (!settled && sent - acked >= IN_FLIGHT * CHUNK)
+            await new Promise<void>((r) => {
+              wake = r;
+            });
+          if (settled) return;
+          sent += m.text.length;
+        }
+        port.postMessage(m);
+      }
+    })().catch(() =>
+      settle(() => {
+        port.disconnect();
+        reject(new ClientError('validation', 'The file could not be read. Nothing was imported.'));
+      }),
+    );
   });
+}
+
+/** `text` in pieces of at most CHUNK characters, never splitting a surrogate pair. */
+function* pieces(text: string): Generator<string> {
+  for (let i = 0; i < text.length; ) {
+    let end = Math.min(text.length, i + CHUNK);
+    const last = text.charCodeAt(end - 1);
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--;
+    yield text.slice(i, end);
+    i = end;
+  }
 }
 
 export async function importText(
   text: string,
   fileName: string | undefined,
-  onProgress?: (p: Extract<ImportProgress, { type: 'progress' }>) => void,
+  onProgress?: (p: Progress) => void,
+  signal?: AbortSignal,
 ) {
-  return runPortJob(function* () {
-    for (let i = 0; i < text.length; i += CHUNK) yield { type: 'chunk', text: text.slice(i, i + CHUNK) };
-    yield { type: 'end', fileName };
-  }, onProgress);
+  return runPortJob(
+    function* () {
+      for (const piece of pieces(text)) yield { type: 'chunk', text: piece };
+      yield { type: 'end', fileName };
+    },
+    onProgress,
+    signal,
+  );
 }
 
-export async function importFile(
-  file: File,
-  onProgress?: (p: Extract<ImportProgress, { type: 'progress' }>) => void,
-) {
-  return importText(await file.text(), file.name, onProgress);
+/**
+ * Imports a file as a stream: it is decoded and sent in pieces as it is read, so a file of gigabytes is never one
+ * string (V8 can't hold one near 512 MB). Progress while receiving counts characters against the file's size.
+ */
+export async function importFile(file: File, onProgress?: (p: Progress) => void, signal?: AbortSignal) {
+  return runPortJob(
+    async function* () {
+      const reader = file.stream().pipeThrough(new TextDecoderStream()).getReader();
+      let pending = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (value) pending += value;
+        while (pending.length >= CHUNK || (done && pending)) {
+          const [piece] = pieces(pending);
+          pending = pending.slice(piece!.length);
+          yield { type: 'chunk', text: piece! } as const;
+        }
+        if (done) break;
+      }
+      yield { type: 'end', fileName: file.name } as const;
+    },
+    onProgress &&
+      ((p) =>
+        onProgress(
+          p.phase === 'receiving' ? { ...p, done: Math.min(p.done, file.size), total: file.size } : p,
+        )),
+    signal,
+  );
 }
 
 export function loadSampleData(
-  onProgress?: (p: Extract<ImportProgress, { type: 'progress' }>) => void,
+  onProgress?: (p: Progress) => void,
   size?: { incidents?: number; alerts?: number; seed?: number },
 ) {
   return runPortJob(function* () {

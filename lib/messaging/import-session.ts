@@ -1,28 +1,52 @@
 /**
- * One import over a port: receives a file in chunks, then parses, validates and writes it in one
- * transaction, reporting progress. A bad file writes nothing and lists every problem.
+ * One import over a port: receives a file in chunks and reads it as it comes (lib/data/import/stream.ts: small
+ * files whole, large ones as a stream staged in batches), then writes it in one transaction, reporting progress.
+ * Chunks are handled one at a time, in order; each is acknowledged by a 'receiving' progress message, which the
+ * client waits for before sending more. A bad file, a cancel (the port closes) or a failed write writes nothing,
+ * and a bad file's every problem is listed.
  */
 
-import { parseImport, writeImport } from '../data/import';
+import { createStreamImport, dropStaleStages } from '../data/import/stream';
 import { loadSample } from '../data/sample';
 import { isStorageFull, STORAGE_FULL } from '../model/errors';
 import type { MoverDB } from '../store/db';
 import { type ImportProgress, importPortMessage } from './protocol';
 
-const MAX_FILE_CHARS = 512 * 1024 * 1024;
+/** Files are read as a stream and never held whole, so the limit is the store's, not V8's string length. */
+const MAX_FILE_GB = 4;
+const MAX_FILE_CHARS = MAX_FILE_GB * 1024 * 1024 * 1024;
 
-export function createImportSession(deps: { db: MoverDB; now(): string; post(msg: ImportProgress): void }) {
-  const chunks: string[] = [];
+export function createImportSession(deps: {
+  db: MoverDB;
+  now(): string;
+  post(msg: ImportProgress): void;
+  /** Names this import's staged batches; default a random id. */
+  session?: string;
+}) {
   let received = 0;
   let finished = false;
+  const job = createStreamImport(deps.db, {
+    now: deps.now,
+    session: deps.session ?? crypto.randomUUID(),
+    onProgress: (p) => {
+      if (p.phase !== 'receiving') deps.post({ type: 'progress', ...p });
+    },
+  });
 
   const fail = (message: string, problems: string[] = []) => {
     finished = true;
-    chunks.length = 0;
+    void job.cancel().catch(() => undefined);
     deps.post({ type: 'error', message, problems });
   };
 
-  return async function receive(raw: unknown): Promise<void> {
+  // One message at a time, in the order they came: a chunk's staging must not overtake the one before.
+  let queue: Promise<void> = Promise.resolve();
+  const receive = (raw: unknown): Promise<void> => {
+    queue = queue.then(() => handle(raw));
+    return queue;
+  };
+
+  const handle = async (raw: unknown): Promise<void> => {
     if (finished) return;
     const parsed = importPortMessage.safeParse(raw);
     if (!parsed.success)
@@ -31,8 +55,10 @@ export function createImportSession(deps: { db: MoverDB; now(): string; post(msg
     try {
       if (msg.type === 'chunk') {
         received += msg.text.length;
-        if (received > MAX_FILE_CHARS) return fail('The file is larger than 512 MB. Nothing was imported.');
-        chunks.push(msg.text);
+        if (received > MAX_FILE_CHARS)
+          return fail(`The file is larger than ${MAX_FILE_GB} GB. Nothing was imported.`);
+        if (received === msg.text.length) await dropStaleStages(deps.db, deps.now());
+        await job.write(msg.text);
         deps.post({ type: 'progress', phase: 'receiving', done: received, total: 0 });
         return;
       }
@@ -47,21 +73,19 @@ export function createImportSession(deps: { db: MoverDB; now(): string; post(msg
         return;
       }
       finished = true;
-      const text = chunks.join('');
-      chunks.length = 0;
-      deps.post({ type: 'progress', phase: 'validating', done: 0, total: 1 });
-      const result = parseImport(text);
+      const result = await job.end();
       if (!result.ok) {
         return fail(
           `${msg.fileName ? `“${msg.fileName}”` : 'The file'} was not imported: ${result.problems.length === 1 ? 'there is 1 problem' : 'there are problems'}. Nothing was changed.`,
           result.problems,
         );
       }
-      const r = await writeImport(deps.db, result.data, {
-        now: deps.now(),
-        onProgress: (done, total) => deps.post({ type: 'progress', phase: 'writing', done, total }),
+      deps.post({
+        type: 'done',
+        incidents: result.incidents,
+        alerts: result.alerts,
+        activity: result.activity,
       });
-      deps.post({ type: 'done', ...r });
     } catch (e) {
       console.error('[incident-mover] import failed', e);
       fail(
@@ -69,4 +93,13 @@ export function createImportSession(deps: { db: MoverDB; now(): string; post(msg
       );
     }
   };
+
+  /** The port closed before the end (the analyst cancelled, the page closed): nothing is written. */
+  const cancel = async () => {
+    if (finished) return;
+    finished = true;
+    await queue.catch(() => undefined);
+    await job.cancel();
+  };
+  return Object.assign(receive, { cancel });
 }

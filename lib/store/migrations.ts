@@ -69,6 +69,12 @@ export const MIGRATIONS: readonly Migration[] = [
     stores: { [COUNTERS_TABLE]: 'k' },
     upgrade: recountAll,
   },
+  {
+    // A large import's validated records wait here, in batches, until the whole file has been read and found
+    // valid; then one transaction moves them into the store (lib/data/import/stream.ts).
+    version: 4,
+    stores: { staging: '++id, session' },
+  },
 ];
 
 /** Declares every version on a Dexie instance before it opens. */
