@@ -73,7 +73,10 @@ export async function suggestBench(db: MoverDB, lib: SuggestModules, opts: Sugge
   }
 
   // A 200-alert incident: alerts of the largest incidents moved into one of them (not timed).
-  const incidents = (await db.incidents.toArray()).filter((i) => i.status !== 'redirected');
+  // The largest incident of at most that size (the move bench may have made a far larger one).
+  const incidents = (await db.incidents.toArray()).filter(
+    (i) => i.status !== 'redirected' && i.alertCount <= opts.splitSize,
+  );
   incidents.sort((a, b) => b.alertCount - a.alertCount);
   const target = incidents[0]!;
   let size = target.alertCount;
