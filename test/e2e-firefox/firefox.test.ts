@@ -1,7 +1,8 @@
 /**
  * The extension in real Firefox ESR (the test build, .output-test/firefox-mv3, installed as a temporary
  * add-on): the side panel's move with its activity logs and Undo, a page that lists alerts with its row
- * buttons and the move window, and an import that is refused. One fresh browser and profile per test.
+ * buttons and the move window, an import that is refused, and Graph sign-in with the toolbar badge.
+ * One fresh browser and profile per test.
  */
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,7 @@ import { join } from 'node:path';
 import type { ElementHandle, Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, test } from 'vitest';
 import { startFixtureServer } from '../e2e/fixture-server';
+import { type FakeGraphServer, makeTenant, startFakeGraphServer } from '../support/fake-graph-server';
 import { control, type Firefox, fill, launchFirefox, nextExtensionPage, until, waitForText } from './firefox';
 import { alertsFromDistinctIncidents, readAlerts, readCounts } from './store';
 
@@ -234,4 +236,73 @@ test('a bad file is refused with its problems listed, and writes nothing', async
   expect(listed).toContain('value[0].alerts[0].createdDateTime');
   expect(alert).toContain('was not imported');
   expect(await readCounts(options)).toEqual(before);
+});
+
+/** The toolbar button's badge and title, as the browser holds them (read from an extension page). */
+const badgeOf = (page: Page) =>
+  page.evaluate(async () => {
+    const { action } = (globalThis as unknown as { browser: typeof import('wxt/browser').browser }).browser;
+    return { text: await action.getBadgeText({}), title: await action.getTitle({}) };
+  });
+
+test("signs in to Microsoft Graph with Firefox's redirect URI, and the badge counts a move until Defender has it", async () => {
+  let graph: FakeGraphServer | undefined;
+  try {
+    graph = await startFakeGraphServer({ ...makeTenant(4, 2, Date.now() - 86_400_000), maxPageSize: 5 });
+    const options = await firefox.openExtensionPage('options.html');
+    const section = await control(options, 'region', 'Connectors');
+    await fill(await control(section, 'textbox', 'Tenant ID'), 'contoso.onmicrosoft.com');
+    await fill(
+      await control(section, 'textbox', 'Application (client) ID'),
+      '00000000-0000-0000-0000-00000000c11e',
+    );
+    await fill(await control(section, 'textbox', 'Microsoft Graph URL'), graph.url);
+    await fill(await control(section, 'textbox', 'Sign-in URL'), graph.url);
+    await (await control(section, 'button', 'Sign in')).click();
+    await until(
+      async () =>
+        /Last synced .*: 4 incidents received/.test(await section.evaluate((e) => e.textContent ?? '')),
+      'the first sync to finish',
+      60_000,
+    );
+    // Firefox's redirect URI, asked for by the sign-in and shown in Connectors for the app registration.
+    const authorize = graph.requests.find((r) => r.path.endsWith('/oauth2/v2.0/authorize'));
+    const redirectUri = authorize?.query.get('redirect_uri') ?? '';
+    expect(redirectUri).toMatch(/^https:\/\/[0-9a-f]{40}\.extensions\.allizom\.org\/$/);
+    expect(await section.evaluate((e) => e.textContent ?? '')).toContain(`Redirect URI${redirectUri}`);
+    expect(await badgeOf(options)).toEqual({ text: '', title: 'Incident Mover' });
+
+    // A move whose answer from Defender is held: waiting to sync, on the badge; then sent, and the badge clears.
+    const held = graph.hold({ method: 'POST', path: /moveAlerts$/ });
+    const panel = await firefox.openExtensionPage('sidepanel.html#/alerts');
+    const row = await panel.waitForSelector('tr[data-alert-id="da63850_0"]');
+    await (await row!.waitForSelector('::-p-aria([role="checkbox"])'))!.click();
+    await (await control(panel, 'button', 'Move alerts to another incident')).click();
+    const dialog = await control(panel, 'dialog', 'Move alert to another incident');
+    const combobox = await control(dialog, 'combobox', 'Incident name or ID');
+    await fill(combobox, '1003');
+    await until(
+      async () =>
+        (await dialog.$eval('[role="option"]', (o) => o.getAttribute('data-incident-id'))) === '1003',
+      'the list to offer 1003 first',
+    );
+    await combobox.press('Enter');
+    await fill(await control(dialog, 'textbox', 'Comment'), 'Same host as incident 1003.');
+    await (await control(dialog, 'button', 'Save')).click();
+    await held.arrived;
+    await until(async () => (await badgeOf(options)).text === '1', 'the badge to count the waiting move');
+    expect((await badgeOf(options)).title).toBe(
+      'Incident Mover: 1 move waiting to sync with Microsoft Defender',
+    );
+    held.release();
+    await until(
+      async () => (await badgeOf(options)).text === '',
+      'the badge to clear once Defender has the move',
+    );
+    expect(graph.moveCalls().map((c) => c.body)).toEqual([
+      { alertIds: ['da63850_0'], incidentId: '1003', alertComment: 'Same host as incident 1003.' },
+    ]);
+  } finally {
+    await graph?.close();
+  }
 });
