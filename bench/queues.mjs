@@ -179,3 +179,43 @@ export async function emptyStoreHeap(context, extensionId, viewport) {
     await page.close();
   }
 }
+
+/** Runs before the popup's scripts: notes when its first content (the open-incident counts) enters the DOM. */
+function markPopupContent() {
+  const marks = {};
+  window.__benchMarks = marks;
+  new MutationObserver(() => {
+    if (!marks.content && document.querySelector('.sev-counts')) marks.content = performance.now();
+  }).observe(document, { childList: true, subtree: true });
+}
+
+/**
+ * The toolbar popup opened as a page (360×600): time to its first content (the open-incident counts) from
+ * navigation start, next to DOMContentLoaded of the same page.
+ */
+export async function measurePopup(context, extensionId, { runs, timeoutMs = 30_000 }) {
+  const r = { firstContent: [], pageReady: [], reason: null };
+  for (let run = 0; run < runs && !r.reason; run++) {
+    const page = await context.newPage();
+    try {
+      await page.setViewportSize({ width: 360, height: 600 });
+      await page.addInitScript(markPopupContent);
+      await page.goto(`chrome-extension://${extensionId}/popup.html`, { waitUntil: 'commit' });
+      try {
+        await page.waitForSelector('.sev-counts', { timeout: timeoutMs, state: 'attached' });
+      } catch {
+        r.reason = `no open-incident counts within ${timeoutMs / 1000} s`;
+        break;
+      }
+      const marks = await page.evaluate(() => ({
+        ...(window.__benchMarks ?? {}),
+        ready: performance.getEntriesByType('navigation')[0]?.domContentLoadedEventEnd,
+      }));
+      r.firstContent.push(marks.content ?? Number.NaN);
+      r.pageReady.push(marks.ready ?? Number.NaN);
+    } finally {
+      await page.close();
+    }
+  }
+  return r;
+}

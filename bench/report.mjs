@@ -20,20 +20,22 @@ const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${
 const perSecond = (count, msValue) =>
   Number.isFinite(msValue) && msValue > 0 ? int((count * 1000) / msValue) : '–';
 
-/** The targets of issue 6, each with what was measured (null when it could not be). */
+/** The targets (issues 6 and 13), each with what was measured (null when it could not be) and its baseline. */
 export function targets(r) {
   const sizes = Object.values(r.sizes ?? {});
   const largest = r.sizes?.[MAX] ?? null;
   const out = [];
-  const add = (name, limit, value, unit, met, note) =>
+  const add = (name, limit, value, unit, met, note, baseline) =>
     out.push({
       name,
       target: limit,
-      value: value == null ? null : round(value, 2),
+      value: value == null || !Number.isFinite(value) ? null : round(value, 2),
       unit,
-      met: value == null ? null : met,
+      met: value == null || !Number.isFinite(value) ? null : met,
       note,
+      ...(baseline ? { baseline } : {}),
     });
+  const medianOf = (xs) => (xs?.length ? summary(xs).median : null);
 
   // Move of 1,000 alerts within 1.5× the raw transaction: the worst median ratio over sizes and targets.
   let worst = null;
@@ -46,11 +48,11 @@ export function targets(r) {
     }
   }
   add(
-    'move of 1,000 alerts / raw IndexedDB transaction (median, worst case)',
-    '≤ 1.5×',
+    'move of 1,000 alerts / raw IndexedDB transaction making the same writes (median, worst case)',
+    '≤ 1.3×',
     worst?.x,
     '×',
-    worst && worst.x <= 1.5,
+    worst && worst.x <= 1.3,
     worst?.where,
   );
 
@@ -104,12 +106,68 @@ export function targets(r) {
         ...['incidents', 'alerts'].map((k) => summary(q[k]?.firstRows ?? []).median).filter(Number.isFinite),
       )
     : null;
+  const ready = q
+    ? Math.max(...['incidents', 'alerts'].map((k) => medianOf(q[k]?.pageReady)).filter(Number.isFinite))
+    : null;
   add(
     'first queue rows at 200,000 alerts (median, slower queue)',
-    '≤ 200 ms',
+    '≤ 150 ms',
     Number.isFinite(first) ? first : null,
     'ms',
-    first <= 200,
+    first <= 150,
+    undefined,
+    Number.isFinite(ready)
+      ? { name: 'page ready (DOMContentLoaded)', value: round(ready, 2), unit: 'ms' }
+      : null,
+  );
+
+  const qb = largest?.queueBaseline?.available ? largest.queueBaseline : null;
+  const slower = (x) => (x ? Math.max(medianOf(x.incidents) ?? -1, medianOf(x.alerts) ?? -1) : null);
+  const count = slower(qb?.libCount);
+  add(
+    'queue count with the default filters at 200,000 alerts (median, slower queue)',
+    '≤ 300 ms',
+    count != null && count >= 0 ? count : null,
+    'ms',
+    count != null && count <= 300,
+    undefined,
+    qb?.rawCount
+      ? {
+          name: 'plain IndexedDB count of the time range the default filters start from',
+          value: round(slower(qb.rawCount), 2),
+          unit: 'ms',
+        }
+      : null,
+  );
+  const scroll = q?.alerts?.scroll?.at(-1);
+  add(
+    'alerts queue scrolled to its end at 200,000 alerts (side panel, to the last row shown)',
+    '≤ 1,000 ms',
+    scroll && !scroll.timedOut ? scroll.ms : null,
+    'ms',
+    scroll ? scroll.ms <= 1000 : null,
+    scroll?.timedOut ? 'did not reach the end within 60 s' : undefined,
+    qb
+      ? {
+          name: 'plain IndexedDB last 50 rows; lib readWindow of the last 50 alone',
+          value: round(medianOf(qb.alerts?.lastPageMs), 2),
+          unit: 'ms',
+          lib: round(medianOf(qb.libLastPage?.alerts), 2),
+        }
+      : null,
+  );
+  const pop = largest?.popup;
+  const popFirst = medianOf(pop?.firstContent);
+  add(
+    'popup first content (open-incident counts) at 200,000 alerts (median)',
+    '≤ 150 ms',
+    popFirst,
+    'ms',
+    popFirst != null && popFirst <= 150,
+    pop?.reason ?? undefined,
+    pop
+      ? { name: 'page ready (DOMContentLoaded)', value: round(medianOf(pop.pageReady), 2), unit: 'ms' }
+      : null,
   );
 
   let rows = null;
@@ -151,11 +209,19 @@ export function targets(r) {
   );
   const popup = entries.find((e) => e.name === 'popup');
   add(
-    'popup gzip (with the chunks it loads)',
+    'popup JavaScript loaded at open, gzip (entry and the chunks it imports statically)',
     '≤ 40 KB',
     popup ? popup.gzip / 1024 : null,
     'KB',
     popup ? popup.gzip <= 40 * 1024 : null,
+  );
+  add(
+    'import streaming: a 1,000,000-alert Graph file (heap ≤ 400 MB, ≥ 50% of the raw bulk-put rate)',
+    'imports',
+    null,
+    '',
+    null,
+    'not measured by the bench yet: the streaming path is tested (unit tests, and a 33 MB file in real Chromium)',
   );
   return out;
 }
@@ -450,6 +516,52 @@ export function printReport(r) {
     );
   }
 
+  const countRows = [];
+  const popupRows = [];
+  for (const s of Object.values(r.sizes)) {
+    const qb = s.queueBaseline?.available ? s.queueBaseline : null;
+    if (qb?.libCount)
+      for (const k of ['incidents', 'alerts'])
+        countRows.push([
+          int(s.size.alerts),
+          k,
+          int(qb.totals?.[k]),
+          ms(summary(qb.libCount[k] ?? []).median),
+          ms(summary(qb.rawCount?.[k] ?? []).median),
+          ms(summary(qb.libLastPage?.[k] ?? []).median),
+          ms(summary(qb[k]?.lastPageMs ?? []).median),
+        ]);
+    if (s.popup?.firstContent?.length)
+      popupRows.push([
+        int(s.size.alerts),
+        ms(summary(s.popup.firstContent).median),
+        ms(summary(s.popup.pageReady).median),
+      ]);
+  }
+  if (countRows.length) {
+    say(
+      '\n  Counts with the default filters, and the last screenful, through lib/store/queue on a fresh Dexie (medians)',
+    );
+    say(
+      table(
+        [
+          'store',
+          'queue',
+          'rows',
+          'lib count',
+          'raw IDB count of the time range',
+          'lib last 50',
+          'raw IDB last 50',
+        ],
+        countRows,
+      ),
+    );
+  }
+  if (popupRows.length) {
+    say('\n  Popup (360×600 page): first content (open-incident counts) from navigation start (medians)');
+    say(table(['store', 'first content', 'page ready'], popupRows));
+  }
+
   // 5. Bundles
   say('\n5. Bundles: production build (.output/chrome-mv3), JavaScript with every chunk it loads, gzip -9');
   const b = r.bundles;
@@ -476,11 +588,12 @@ export function printReport(r) {
   say('\nTargets (the benchmark reports them; it does not fail)');
   say(
     table(
-      ['target', 'limit', 'measured', 'met'],
+      ['target', 'limit', 'measured', 'baseline (same run)', 'met'],
       r.targets.map((x) => [
         x.name,
         x.target,
         x.value == null ? '–' : `${x.unit === '×' ? x.value.toFixed(2) : x.value} ${x.unit}`,
+        x.baseline?.value != null ? `${x.baseline.value} ${x.baseline.unit}` : '–',
         x.met == null ? 'not measured' : x.met ? 'yes' : `NO${x.note ? ` (${x.note})` : ''}`,
       ]),
     ),

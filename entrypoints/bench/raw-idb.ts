@@ -78,6 +78,19 @@ export function rawPage<T>(
   });
 }
 
+/** Plain IndexedDB's count of an index's range from `lower` up (the baseline for a queue's count). */
+export function rawCount(db: IDBDatabase, store: string, index: string, lower: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = db
+      .transaction(store, 'readonly')
+      .objectStore(store)
+      .index(index)
+      .count(IDBKeyRange.bound(lower, '\uffff'));
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+
 const result = <T>(req: IDBRequest<T>) =>
   new Promise<T>((resolve, reject) => {
     req.onsuccess = () => resolve(req.result);
