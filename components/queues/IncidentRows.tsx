@@ -37,7 +37,7 @@ export function IncidentsHeadCells({
 }) {
   return (
     <>
-      <th scope="col" class="c-select">
+      <th scope="col" class="c-select two">
         <input
           type="checkbox"
           aria-label="Select all alerts in expanded incidents"
@@ -110,7 +110,7 @@ export function LoadingIncidentGroup({
   return (
     <tbody data-index={index} ref={measure}>
       <tr class="vt-row vt-loading">
-        <td class="c-select" />
+        <td class="c-select two" />
         <td class="c-title muted">Loading…</td>
       </tr>
     </tbody>
@@ -147,7 +147,7 @@ export function IncidentGroup({
         data-incident-id={i.id}
         class={`vt-row incident-row${selected ? ' selected' : ''}`}
       >
-        <td class="c-select">
+        <td class="c-select two">
           {onSelect && (
             <input
               type="checkbox"
