@@ -10,12 +10,13 @@ import type { StoreWitness } from '../store/witness';
 
 export { MAX_COMMENT, type MoveInput, type MoveTarget, moveInput, moveTarget } from '../move/input';
 
-import { moveInput } from '../move/input';
 import { mergeInput } from '../merge/input';
+import { moveInput } from '../move/input';
 import type { MergeResult } from '../store/db';
 
 export { type MergeInput, mergeInput } from '../merge/input';
 export type { MergeResult } from '../store/db';
+
 import { splitInput } from '../move/split';
 
 export const sampleSize = z.strictObject({
