@@ -1,12 +1,14 @@
 /**
- * Counters of alerts and incidents by status × severity × UTC day of each time a queue sorts by, kept by every
- * write in the same IndexedDB transaction (a Dexie middleware: no writer has to remember them), so a queue's
- * count with the default filters reads a few hundred counter rows instead of every record in its range, and a
- * window deep in a queue starts from the day that holds it (lib/store/queue/read.ts).
+ * Counters of alerts and incidents by status × severity × UTC day and hour of each time a queue sorts by, kept by
+ * every write in the same IndexedDB transaction (a Dexie middleware: no writer has to remember them), so a queue's
+ * count with the default filters reads a few hundred counter rows and at most two partial hours of records instead
+ * of every record in its range, and a window deep in a queue starts from the day or hour that holds it
+ * (lib/store/queue/read.ts).
  *
- * A counter row is `{ k: [table, field, status, severity, day], n }`: `day` is the first 10 characters of the
- * field's value (`YYYY-MM-DD` for an ISO time), `status` and `severity` the record's values ('' when not a
- * string). Records whose field is not a string are not counted: a queue's time range never holds them.
+ * A counter row is `{ k: [table, field, grain, status, severity, bucket], n }`: `grain` is 10 (a day) or 13 (an
+ * hour), `bucket` the first `grain` characters of the field's value (`YYYY-MM-DD`, `YYYY-MM-DDTHH` for an ISO
+ * time), `status` and `severity` the record's values ('' when not a string). Records whose field is not a string
+ * are not counted: a queue's time range never holds them.
  */
 import type {
   DBCore,
@@ -25,10 +27,20 @@ export const COUNTED_FIELDS = {
   incidents: ['lastUpdateDateTime', 'createdDateTime'],
 } as const;
 export type CountedTable = keyof typeof COUNTED_FIELDS;
-/** Characters of a time that name its bucket: a UTC day. */
-export const BUCKET_CHARS = 10;
+/** Characters of a time that name its bucket: a UTC day, and a UTC hour. */
+export const DAY_CHARS = 10;
+export const HOUR_CHARS = 13;
+export const GRAINS = [DAY_CHARS, HOUR_CHARS] as const;
+export type Grain = (typeof GRAINS)[number];
 
-export type CounterKey = [table: string, field: string, status: string, severity: string, bucket: string];
+export type CounterKey = [
+  table: string,
+  field: string,
+  grain: Grain,
+  status: string,
+  severity: string,
+  bucket: string,
+];
 export interface CounterRow {
   k: CounterKey;
   n: number;
@@ -37,16 +49,15 @@ export interface CounterRow {
 const isCounted = (table: string): table is CountedTable => Object.hasOwn(COUNTED_FIELDS, table);
 const word = (v: unknown) => (typeof v === 'string' ? v : '');
 
-/** The bucket a field value is counted in, or undefined when it is not counted (not a string). */
-export const bucketOf = (v: unknown): string | undefined =>
-  typeof v === 'string' ? v.slice(0, BUCKET_CHARS) : undefined;
-
-/** The counter keys one record adds 1 to. */
+/** The counter keys one record adds 1 to: per counted time, its day and its hour. */
 export function counterKeysOf(table: CountedTable, row: Record<string, unknown>): CounterKey[] {
   const out: CounterKey[] = [];
+  const status = word(row.status);
+  const severity = word(row.severity);
   for (const field of COUNTED_FIELDS[table]) {
-    const bucket = bucketOf(row[field]);
-    if (bucket !== undefined) out.push([table, field, word(row.status), word(row.severity), bucket]);
+    const v = row[field];
+    if (typeof v !== 'string') continue;
+    for (const grain of GRAINS) out.push([table, field, grain, status, severity, v.slice(0, grain)]);
   }
   return out;
 }

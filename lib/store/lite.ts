@@ -9,7 +9,7 @@
  */
 import type { Incident, Profile } from '../model';
 import { canReadIncident } from '../model/permissions';
-import { COUNTERS_TABLE, type CounterRow } from './counters';
+import { COUNTERS_TABLE, type CounterRow, DAY_CHARS } from './counters';
 import type { MoveRecord } from './db';
 import type { QueuePlan } from './queue/plan';
 import { restrictsReading } from './queue/plan';
@@ -95,11 +95,11 @@ export async function openIncidentsBySeverity(
     const store = idb.transaction(COUNTERS_TABLE).objectStore(COUNTERS_TABLE);
     const lists = await Promise.all(
       OPEN_STATUSES.map((status) => {
-        const prefix = ['incidents', 'lastUpdateDateTime', status];
+        const prefix = ['incidents', 'lastUpdateDateTime', DAY_CHARS, status];
         return done(store.getAll(IDBKeyRange.bound(prefix, [...prefix, []]))) as Promise<CounterRow[]>;
       }),
     );
-    for (const { k, n } of lists.flat()) counts[k[3]] = (counts[k[3]] ?? 0) + n;
+    for (const { k, n } of lists.flat()) counts[k[4]] = (counts[k[4]] ?? 0) + n;
     return counts;
   }
   const index = idb.transaction('incidents').objectStore('incidents').index('[status+lastUpdateDateTime]');

@@ -75,6 +75,13 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 4,
     stores: { staging: '++id, session' },
   },
+  {
+    // Counters by hour as well as by day (lib/store/counters.ts): a count reads at most two partial hours of
+    // records, not two partial days. The counters are counted again in the new shape.
+    version: 5,
+    stores: {},
+    upgrade: recountAll,
+  },
 ];
 
 /** Declares every version on a Dexie instance before it opens. */

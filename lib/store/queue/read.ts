@@ -13,7 +13,7 @@
  * Pure of the DOM and of browser.*: the database is an argument.
  */
 import { cmp, type IndexableType } from 'dexie';
-import { BUCKET_CHARS, COUNTERS_TABLE, type CounterRow } from '../counters';
+import { COUNTERS_TABLE, type CounterKey, type CounterRow, DAY_CHARS, HOUR_CHARS } from '../counters';
 import type { MoverDB } from '../db';
 import type { QueuePlan } from './plan';
 
@@ -314,8 +314,8 @@ export async function readIds(
 // ---- Counted plans: the queue as day segments whose sizes the counters know --------------------------------
 
 /**
- * One stretch of a counted plan's range, in the plan's order: where reading it starts (null: the plan's own
- * start), and how many of the queue's rows it holds.
+ * One stretch of a counted plan's range (a day, an hour, or a part of an hour at either end), in the plan's order:
+ * where reading it starts (null: the plan's own start), and how many of the queue's rows it holds.
  */
 export interface Segment {
   begin: { key: string; inclusive: boolean } | null;
@@ -356,11 +356,15 @@ async function countRange(
   return n;
 }
 
+/** The first key of the bucket after the one `s` is in, at `grain` characters (or `s` itself when short). */
+const ceilTo = (s: string, grain: number) => (s.length <= grain ? s : after(s.slice(0, grain)));
+const floorTo = (s: string, grain: number) => (s.length <= grain ? s : s.slice(0, grain));
+
 /**
- * The plan's range cut at day boundaries: the part of the first day before the range starts and the part of
- * the last day up to its end are counted by reading them (a day at most each); every day in between is summed
- * from the counters. A day's segment runs from its first key to the next day's first key, so each record falls
- * in exactly one segment whatever the spelling of its time.
+ * The plan's range cut at hour and day boundaries: the part of the first hour before the range starts and the part
+ * of the last hour up to its end are counted by reading them (an hour at most each); whole hours at both ends and
+ * every whole day in between are summed from the counters. A segment runs from its bucket's first key to the next
+ * segment's, so each record falls in exactly one whatever the spelling of its time.
  */
 export async function segmentsOf(
   db: MoverDB,
@@ -373,42 +377,74 @@ export async function segmentsOf(
   const counted = plan.counted!;
   const L = String(plan.lower);
   const U = String(plan.upper);
-  const S = L.length <= BUCKET_CHARS ? L : after(L.slice(0, BUCKET_CHARS));
-  const P = U.length <= BUCKET_CHARS ? U : U.slice(0, BUCKET_CHARS);
+  const sD = ceilTo(L, DAY_CHARS);
+  const pD = floorTo(U, DAY_CHARS);
+  const sH = ceilTo(L, HOUR_CHARS);
+  const pH = floorTo(U, HOUR_CHARS);
+  // Whole days only when a day fits; hours from the range's start to the first whole day, and from the last to its end.
+  const days = cmp(sD, pD) < 0;
+  const hourRanges: [string, string][] = days
+    ? [
+        [sH, sD],
+        [pD, pH],
+      ]
+    : cmp(sH, pH) < 0
+      ? [[sH, pH]]
+      : [];
+  const head = hourRanges.length ? sH : null;
+  const tail = hourRanges.length ? pH : null;
+
+  const counters = db.table<CounterRow>(COUNTERS_TABLE);
+  const severities = counted.severity.length ? new Set(counted.severity) : null;
+  const wanted = (k: CounterKey) => !severities || severities.has(k[4]);
+  const byBucket = new Map<string, number>();
+  const add = (bucket: string, n: number) => byBucket.set(bucket, (byBucket.get(bucket) ?? 0) + n);
+  // Day rows, by status (or all): a few per day. They also say which status × severity pairs exist.
+  const statusPrefixes = counted.status.length ? counted.status.map((st) => [st]) : [[]];
+  const dayRows = (
+    await Promise.all(
+      statusPrefixes.map((p) => {
+        const prefix = [plan.table, plan.index, DAY_CHARS, ...p];
+        return counters
+          .where('k')
+          .between(prefix, [...prefix, []], true, true)
+          .toArray();
+      }),
+    )
+  ).flat();
+  const pairs = new Map<string, [string, string]>();
+  for (const { k, n } of dayRows) {
+    if (!wanted(k)) continue;
+    pairs.set(JSON.stringify([k[3], k[4]]), [k[3], k[4]]);
+    if (days && cmp(k[5], sD) >= 0 && cmp(k[5], pD) < 0) add(k[5], n);
+  }
+  // Hour rows, by status × severity and hour range: at most a day's worth at each end.
+  const hourRows = await Promise.all(
+    [...pairs.values()].flatMap(([st, sev]) =>
+      hourRanges.map(([from, to]) => {
+        const prefix = [plan.table, plan.index, HOUR_CHARS, st, sev];
+        return counters
+          .where('k')
+          .between([...prefix, from], [...prefix, to], true, false)
+          .toArray();
+      }),
+    ),
+  );
+  for (const { k, n } of hourRows.flat()) add(k[5], n);
+
   let ascending: { begin: string | null; count: number }[];
-  if (cmp(S, P) >= 0) {
+  if (head === null || tail === null) {
     ascending = [{ begin: null, count: await countRange(db, plan, L, U, false, signal) }];
   } else {
-    const severities = counted.severity.length ? new Set(counted.severity) : null;
-    const prefixes = counted.status.length ? counted.status.map((st) => [st]) : [[]];
-    const days = new Map<string, number>();
-    const counters = db.table<CounterRow>(COUNTERS_TABLE);
-    const rows = (
-      await Promise.all(
-        prefixes.map((p) => {
-          const prefix = [plan.table, plan.index, ...p];
-          return counters
-            .where('k')
-            .between(prefix, [...prefix, []], true, true)
-            .toArray();
-        }),
-      )
-    ).flat();
-    for (const { k, n } of rows) {
-      const [, , , severity, day] = k;
-      if (severities && !severities.has(severity)) continue;
-      if (cmp(day, S) < 0 || cmp(day, P) >= 0) continue;
-      days.set(day, (days.get(day) ?? 0) + n);
-    }
     const [first, last] = await Promise.all([
-      countRange(db, plan, L, S, true, signal),
-      countRange(db, plan, P, U, false, signal),
+      countRange(db, plan, L, head, true, signal),
+      countRange(db, plan, tail, U, false, signal),
     ]);
-    const sorted = [...days.keys()].sort((a, b) => cmp(a, b));
+    const sorted = [...byBucket.keys()].sort((a, b) => cmp(a, b));
     ascending = [
       { begin: null, count: first },
-      ...sorted.map((day) => ({ begin: day, count: days.get(day)! })),
-      { begin: P, count: last },
+      ...sorted.map((bucket) => ({ begin: bucket, count: byBucket.get(bucket)! })),
+      { begin: tail, count: last },
     ];
   }
   let segments: Segment[];
@@ -418,11 +454,11 @@ export async function segmentsOf(
       count: a.count,
     }));
   } else {
-    // Read downwards: a day's segment starts just below the next day's first key (or the end of the range).
+    // Read downwards: a segment starts just below the next one's first key (or the end of the range).
     segments = [];
     for (let i = ascending.length - 1; i >= 0; i--) {
       const above = ascending[i + 1];
-      const begin = i === ascending.length - 1 ? null : { key: above!.begin ?? S, inclusive: false };
+      const begin = i === ascending.length - 1 ? null : { key: above!.begin ?? head ?? L, inclusive: false };
       segments.push({ begin, count: ascending[i]!.count });
     }
   }

@@ -245,7 +245,11 @@ describe('counters', () => {
     await expectCountersAgree(db, 'modify');
     const rows = await db.table<CounterRow>(COUNTERS_TABLE).toArray();
     expect(rows).toContainEqual({
-      k: ['alerts', 'lastActivityDateTime', 'resolved', 'medium', '2026-11-30'],
+      k: ['alerts', 'lastActivityDateTime', 10, 'resolved', 'medium', '2026-11-30'],
+      n: 1,
+    });
+    expect(rows).toContainEqual({
+      k: ['alerts', 'lastActivityDateTime', 13, 'resolved', 'medium', '2026-11-30T03'],
       n: 1,
     });
     await db.alerts.clear();

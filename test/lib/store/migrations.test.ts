@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Alert } from '@/lib/model';
 import { type IncidentSummary, summarize } from '@/lib/model/derive';
 import { entityKeysOf } from '@/lib/model/entities';
+import { expectedCounters } from '@/lib/store/counters';
 import { MoverDB } from '@/lib/store/db';
 import { MIGRATIONS, recomputeIncidentSummaries, schemaOf } from '@/lib/store/migrations';
 
@@ -120,6 +121,16 @@ const DERIVED = [
  * entity keys and recomputes every incident's derived fields (now with its entity keys); nothing else changes.
  */
 function upgradedTables(fixture: StoreFixture): Record<string, StoredRecord[]> {
+  const tables = upgradedRecords(fixture);
+  // Version 5 counts the counters again, by hour as well as by day (lib/store/counters.ts).
+  if (fixture.version >= 5 || !tables.counters) return tables;
+  const counters = expectedCounters({ alerts: tables.alerts ?? [], incidents: tables.incidents ?? [] }).sort(
+    (a, b) => cmp(a.k, b.k),
+  ) as unknown as StoredRecord[];
+  return { ...tables, counters };
+}
+
+function upgradedRecords(fixture: StoreFixture): Record<string, StoredRecord[]> {
   if (fixture.version >= 2) return fixture.tables;
   const alerts = (fixture.tables.alerts ?? []).map((a) => ({
     ...a,
