@@ -6,7 +6,7 @@
  * (lib/store/queue/read.ts).
  *
  * A counter row is `{ k: [table, field, grain, status, severity, bucket], n }`: `grain` is 10 (a day) or 13 (an
- * hour), `bucket` the first `grain` characters of the field's value (`YYYY-MM-DD`, `YYYY-MM-DDTHH` for an ISO
+ * hour, for the default views' times only), `bucket` the first `grain` characters of the field's value (`YYYY-MM-DD`, `YYYY-MM-DDTHH` for an ISO
  * time), `status` and `severity` the record's values ('' when not a string). Records whose field is not a string
  * are not counted: a queue's time range never holds them.
  */
@@ -30,8 +30,7 @@ export type CountedTable = keyof typeof COUNTED_FIELDS;
 /** Characters of a time that name its bucket: a UTC day, and a UTC hour. */
 export const DAY_CHARS = 10;
 export const HOUR_CHARS = 13;
-export const GRAINS = [DAY_CHARS, HOUR_CHARS] as const;
-export type Grain = (typeof GRAINS)[number];
+export type Grain = typeof DAY_CHARS | typeof HOUR_CHARS;
 
 export type CounterKey = [
   table: string,
@@ -49,7 +48,13 @@ export interface CounterRow {
 const isCounted = (table: string): table is CountedTable => Object.hasOwn(COUNTED_FIELDS, table);
 const word = (v: unknown) => (typeof v === 'string' ? v : '');
 
-/** The counter keys one record adds 1 to: per counted time, its day and its hour. */
+/**
+ * The times also counted by hour: those the default views sort and filter by. Hour rows are many (a write at a
+ * scattered time touches a row of its own), so the other times have day rows only.
+ */
+export const HOURLY_FIELDS: ReadonlySet<string> = new Set(['lastActivityDateTime', 'lastUpdateDateTime']);
+
+/** The counter keys one record adds 1 to: per counted time, its day (and its hour, for HOURLY_FIELDS). */
 export function counterKeysOf(table: CountedTable, row: Record<string, unknown>): CounterKey[] {
   const out: CounterKey[] = [];
   const status = word(row.status);
@@ -57,7 +62,9 @@ export function counterKeysOf(table: CountedTable, row: Record<string, unknown>)
   for (const field of COUNTED_FIELDS[table]) {
     const v = row[field];
     if (typeof v !== 'string') continue;
-    for (const grain of GRAINS) out.push([table, field, grain, status, severity, v.slice(0, grain)]);
+    out.push([table, field, DAY_CHARS, status, severity, v.slice(0, DAY_CHARS)]);
+    if (HOURLY_FIELDS.has(field))
+      out.push([table, field, HOUR_CHARS, status, severity, v.slice(0, HOUR_CHARS)]);
   }
   return out;
 }

@@ -13,7 +13,14 @@
  * Pure of the DOM and of browser.*: the database is an argument.
  */
 import { cmp, type IndexableType } from 'dexie';
-import { COUNTERS_TABLE, type CounterKey, type CounterRow, DAY_CHARS, HOUR_CHARS } from '../counters';
+import {
+  COUNTERS_TABLE,
+  type CounterKey,
+  type CounterRow,
+  DAY_CHARS,
+  HOUR_CHARS,
+  HOURLY_FIELDS,
+} from '../counters';
 import type { MoverDB } from '../db';
 import type { QueuePlan } from './plan';
 
@@ -379,20 +386,24 @@ export async function segmentsOf(
   const U = String(plan.upper);
   const sD = ceilTo(L, DAY_CHARS);
   const pD = floorTo(U, DAY_CHARS);
-  const sH = ceilTo(L, HOUR_CHARS);
-  const pH = floorTo(U, HOUR_CHARS);
+  // Times without hour counters are cut at days only: their partial days are read.
+  const grain = HOURLY_FIELDS.has(plan.index) ? HOUR_CHARS : DAY_CHARS;
+  const sH = ceilTo(L, grain);
+  const pH = floorTo(U, grain);
   // Whole days only when a day fits; hours from the range's start to the first whole day, and from the last to its end.
   const days = cmp(sD, pD) < 0;
   const hourRanges: [string, string][] = days
-    ? [
-        [sH, sD],
-        [pD, pH],
-      ]
+    ? grain === DAY_CHARS
+      ? []
+      : [
+          [sH, sD],
+          [pD, pH],
+        ]
     : cmp(sH, pH) < 0
       ? [[sH, pH]]
       : [];
-  const head = hourRanges.length ? sH : null;
-  const tail = hourRanges.length ? pH : null;
+  const head = hourRanges.length || days ? sH : null;
+  const tail = hourRanges.length || days ? pH : null;
 
   const counters = db.table<CounterRow>(COUNTERS_TABLE);
   const severities = counted.severity.length ? new Set(counted.severity) : null;
