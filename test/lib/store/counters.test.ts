@@ -1,7 +1,7 @@
 /**
  * The counters (lib/store/counters.ts) never disagree with the records: after every step of random sequences of
- * moves, undos, imports, sync pulls, provisional-id renames, partly failing bulk writes, aborted transactions and
- * clears, the stored counters equal a recount of every alert and incident.
+ * moves, undos, merges, unmerges, imports, sync pulls, provisional-id renames, partly failing bulk writes, aborted
+ * transactions and clears, the stored counters equal a recount of every alert and incident.
  */
 import { readFileSync } from 'node:fs';
 import Dexie from 'dexie';
@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseImport, writeImport } from '@/lib/data/import';
 import { replaceIncidentId } from '@/lib/graph/provisional-ids';
 import { prepareIncidents } from '@/lib/graph/pull';
+import { mergeIncidents, undoMerge } from '@/lib/merge/merge';
 import { DEFAULT_PROFILE } from '@/lib/model';
 import { type MoveContext, moveAlerts, undoMove } from '@/lib/move';
 import { COUNTERS_TABLE, type CounterRow, expectedCounters } from '@/lib/store/counters';
@@ -109,6 +110,14 @@ const stepArb = fc.oneof(
   },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('undo' as const), back: fc.nat(3) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('rename' as const), incident: fc.nat(5) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('merge' as const),
+      picks: fc.uniqueArray(fc.nat(5), { minLength: 2, maxLength: 3 }),
+      thenUndo: fc.boolean(),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('partial' as const), alert: alertArb }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('aborted' as const), alert: alertArb }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), n: fc.nat(14) }) },
@@ -116,9 +125,9 @@ const stepArb = fc.oneof(
 );
 
 describe('counters', () => {
-  it('equal a recount of every record after random moves, undos, imports, syncs, renames, failed writes and clears', async () => {
+  it('equal a recount of every record after random moves, undos, merges, imports, syncs, renames, failed writes and clears', async () => {
     let run = 0;
-    const done = { move: 0, undo: 0, rename: 0 };
+    const done = { move: 0, undo: 0, rename: 0, merge: 0, unmerge: 0 };
     await fc.assert(
       fc.asyncProperty(fc.array(stepArb, { minLength: 4, maxLength: 14 }), async (steps) => {
         const db = new MoverDB(`counters-${++run}-${crypto.randomUUID()}`);
@@ -181,6 +190,30 @@ describe('counters', () => {
                 done.rename++;
                 return;
               }
+              case 'merge': {
+                // Incidents a merge may take (not resolved or merged away).
+                const open = (await db.incidents.toArray())
+                  .filter((i) => i.status !== 'resolved' && i.status !== 'redirected')
+                  .map((i) => i.id);
+                const incidentIds = [...new Set(step.picks.map((n) => open[n % (open.length || 1)]!))];
+                if (incidentIds.length < 2) return;
+                const r = await mergeIncidents(
+                  db,
+                  {
+                    incidentIds,
+                    comment: 'Same attack.',
+                    reasons: [],
+                  },
+                  ctx,
+                );
+                done.merge++;
+                if (step.thenUndo) {
+                  await expectCountersAgree(db, `${label} (merged)`);
+                  await undoMerge(db, r.token, ctx);
+                  done.unmerge++;
+                }
+                return;
+              }
               case 'partial': {
                 // A bulk add where one record already exists: the others are written, the duplicate is not.
                 const existing = (await db.alerts.toCollection().first()) ?? null;
@@ -223,6 +256,8 @@ describe('counters', () => {
     expect(done.move).toBeGreaterThan(20);
     expect(done.undo).toBeGreaterThan(5);
     expect(done.rename).toBeGreaterThan(5);
+    expect(done.merge).toBeGreaterThan(5);
+    expect(done.unmerge).toBeGreaterThan(2);
   }, 120_000);
 
   it('are kept by table writes outside any explicit transaction, and by modify()', async () => {
