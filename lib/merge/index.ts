@@ -1,13 +1,6 @@
 /** Merge incidents and its Undo (DESIGN §8), for callers that run them (the background's router, tests). */
 export { type MergeInput, type MergeRequest, mergeInput } from './input';
-export {
-  isMergeRecord,
-  type MergeResult,
-  mergeAsMoveResult,
-  mergeIncidents,
-  undoMerge,
-  unmergeProblem,
-} from './merge';
+export { type MergeResult, mergeAsMoveResult, mergeIncidents } from './merge';
 export {
   chooseSurvivor,
   MAX_MERGE,
@@ -16,3 +9,4 @@ export {
   REDIRECTED_TAG,
   tagsOf,
 } from './rules';
+export { isMergeRecord, undoMerge, unmergeProblem } from './unmerge';

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseImport, writeImport } from '@/lib/data/import';
 import { replaceIncidentId } from '@/lib/graph/provisional-ids';
 import { prepareIncidents } from '@/lib/graph/pull';
-import { mergeIncidents, undoMerge } from '@/lib/merge/merge';
+import { mergeIncidents, undoMerge } from '@/lib/merge';
 import { DEFAULT_PROFILE } from '@/lib/model';
 import { type MoveContext, moveAlerts, undoMove } from '@/lib/move';
 import { COUNTERS_TABLE, type CounterRow, expectedCounters } from '@/lib/store/counters';
