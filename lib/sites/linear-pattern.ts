@@ -8,6 +8,9 @@
  * alternation, the quantifiers `* + ? {n} {n,} {n,m}` (greedy or lazy) and the anchors `^ $ \b \B`.
  * Back-references and lookarounds (which no linear-time matcher can offer) are refused in words.
  * The answer is the text of the first capture group of the leftmost match, with JavaScript's preference order.
+ *
+ * One file on purpose: the parser, the compiler and the VM are one small engine whose parts share its instruction
+ * set and are tested as a whole against RegExp.
  */
 
 /** Instructions of a compiled pattern beyond this are refused: the match costs text length × this, at most. */
