@@ -10,6 +10,8 @@
  * alerts are put in the wrong incident, the way temporal correlation gets it wrong: the incident of another
  * story active nearest in time. The truth (which alert belongs where) is returned apart, and stored in a file
  * of its own (test/fixtures/suggest/).
+ *
+ * One file on purpose: the set's generator and the scoring share its story model; the truth is kept apart.
  */
 import type { Alert, GraphAlert, GraphIncident, Incident } from '../model';
 import { toStoredAlert, toStoredIncident } from '../model/derive';

@@ -10,6 +10,9 @@
  *   the `staging` table. Nothing reaches incidents, alerts or the activity log until the whole file has been read
  *   and found valid: then one read-write transaction writes every staged batch with `writeImport` and empties the
  *   stage (all or nothing). A bad file, a cancel or a failed commit leaves the store as it was.
+ *
+ * One file on purpose: the stream's state machine (where in the file a record is), its staging and its commit
+ * are one pass over one file and are tested as one.
  */
 import { type ParsedTokenInfo, Tokenizer, TokenParser, TokenType } from '@streamparser/json';
 import type { ActivityEntry, GraphAlert, GraphIncident, Incident } from '../../model';

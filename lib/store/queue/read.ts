@@ -11,6 +11,9 @@
  *   checkpoints (1 % of the matches) and the window, never the store.
  *
  * Pure of the DOM and of browser.*: the database is an argument.
+ *
+ * One file on purpose: the three ways of reading share the range, row-key and position helpers and the scan
+ * cache, and a count and a window of the same plan must agree; split, they would import each other.
  */
 import { cmp, type IndexableType } from 'dexie';
 import {
