@@ -52,8 +52,9 @@ export function checkProfile(value: unknown): Profile {
     return LOCKED_PROFILE_LITE;
   const checked: Record<string, Access> = {};
   for (const [group, access] of Object.entries(scopes)) {
+    // A `__proto__` group is dropped whatever it holds, as the schema drops it (never made the prototype).
+    if (group === '__proto__') continue;
     if (!isAccess(access)) return LOCKED_PROFILE_LITE;
-    // Plain assignment, as the schema does: a `__proto__` group is dropped, not made the prototype.
     checked[group] = access;
   }
   return {
