@@ -1,7 +1,7 @@
 /** What a merge takes as input, checked by the background before anything runs (the protocol's `merge.run`). */
 import { z } from 'zod';
 import { CORRELATION_REASONS } from '../model';
-import { MAX_COMMENT } from '../move/input';
+import { expectedVersions, MAX_COMMENT, operationToken } from '../move/input';
 
 /** More than five is refused by the merge with a sentence; past this the message itself is malformed. */
 const MAX_NAMED = 50;
@@ -24,18 +24,9 @@ export const mergeInput = z.strictObject({
     .max(MAX_COMMENT, `The reason is longer than ${MAX_COMMENT.toLocaleString('en')} characters.`),
   reasons: z.array(z.enum(CORRELATION_REASONS)).max(CORRELATION_REASONS.length).default([]),
   /** Incident versions the dialog showed: one changed meanwhile is a conflict and nothing is merged. */
-  expectedVersions: z
-    .custom<Record<string, number>>(
-      (v) => typeof v !== 'object' || v === null || !Object.hasOwn(v, '__proto__'),
-      'has a "__proto__" key, which is not an incident id',
-    )
-    .pipe(z.record(z.string(), z.number().int().positive()))
-    .optional(),
+  expectedVersions: expectedVersions('incident'),
   /** The merge's own id: a repeated request with it answers the first result instead of merging again. */
-  token: z
-    .string()
-    .regex(/^[A-Za-z0-9-]{8,100}$/, 'should be 8–100 letters, digits or dashes')
-    .optional(),
+  token: operationToken,
 });
 export type MergeInput = z.input<typeof mergeInput>;
 export type MergeRequest = z.output<typeof mergeInput>;

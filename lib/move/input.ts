@@ -9,6 +9,25 @@ export const MAX_COMMENT = 30_000;
 /** The most alerts one request may name. */
 export const MAX_IDS = 200_000;
 
+/**
+ * Record versions the analyst saw (`alert` or `incident` ids): a change made meanwhile elsewhere wins and the
+ * operation is refused. zod drops an own "__proto__" key of a record silently: it is refused instead.
+ */
+export const expectedVersions = (of: 'alert' | 'incident') =>
+  z
+    .custom<Record<string, number>>(
+      (v) => typeof v !== 'object' || v === null || !Object.hasOwn(v, '__proto__'),
+      `has a "__proto__" key, which is not an ${of} id`,
+    )
+    .pipe(z.record(z.string(), z.number().int().positive()))
+    .optional();
+
+/** An operation's own id, chosen by the page that asks: a repeat with it answers the first result. */
+export const operationToken = z
+  .string()
+  .regex(/^[A-Za-z0-9-]{8,100}$/, 'should be 8–100 letters, digits or dashes')
+  .optional();
+
 export const moveTarget = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('existing'), incidentId }),
   z.strictObject({ kind: z.literal('new') }),
@@ -23,21 +42,11 @@ export const moveInput = z.strictObject({
     .max(MAX_COMMENT, `The comment is longer than ${MAX_COMMENT.toLocaleString('en')} characters.`),
   reasons: z.array(z.enum(CORRELATION_REASONS)).max(CORRELATION_REASONS.length).default([]),
   /** Alert versions the user saw: a change made meanwhile elsewhere wins and this move is refused. */
-  expectedVersions: z
-    // zod drops an own "__proto__" key of a record silently: refuse it instead of moving without it.
-    .custom<Record<string, number>>(
-      (v) => typeof v !== 'object' || v === null || !Object.hasOwn(v, '__proto__'),
-      'has a "__proto__" key, which is not an alert id',
-    )
-    .pipe(z.record(z.string(), z.number().int().positive()))
-    .optional(),
+  expectedVersions: expectedVersions('alert'),
   /**
    * The move's own id, chosen by the page that asks: a repeated request with the same token (an answer lost
    * when the background stopped) returns the first result instead of moving again. Also the undo token.
    */
-  token: z
-    .string()
-    .regex(/^[A-Za-z0-9-]{8,100}$/, 'should be 8–100 letters, digits or dashes')
-    .optional(),
+  token: operationToken,
 });
 export type MoveInput = z.input<typeof moveInput>;

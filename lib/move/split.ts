@@ -11,7 +11,7 @@ import { MoverError } from '../model/errors';
 import type { MoveResult } from '../model/move-result';
 import { movePermissionProblems, summarizeProblems } from '../model/permissions';
 import type { MoveRecord, MoverDB } from '../store/db';
-import { MAX_COMMENT } from './input';
+import { expectedVersions, MAX_COMMENT, operationToken } from './input';
 import { allocateIncidentId } from './move';
 import { autoIncidentName } from './naming';
 import {
@@ -34,18 +34,8 @@ export const splitInput = z.strictObject({
     .string()
     .max(MAX_COMMENT, `The comment is longer than ${MAX_COMMENT.toLocaleString('en')} characters.`),
   /** Alert versions the analyst saw: a change made meanwhile elsewhere refuses the split. */
-  expectedVersions: z
-    // zod drops an own "__proto__" key of a record silently: refuse it, as the move does.
-    .custom<Record<string, number>>(
-      (v) => typeof v !== 'object' || v === null || !Object.hasOwn(v, '__proto__'),
-      'has a "__proto__" key, which is not an alert id',
-    )
-    .pipe(z.record(z.string(), z.number().int().positive()))
-    .optional(),
-  token: z
-    .string()
-    .regex(/^[A-Za-z0-9-]{8,100}$/, 'should be 8–100 letters, digits or dashes')
-    .optional(),
+  expectedVersions: expectedVersions('alert'),
+  token: operationToken,
 });
 export type SplitInput = z.output<typeof splitInput>;
 
