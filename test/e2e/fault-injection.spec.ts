@@ -1,31 +1,4 @@
-/**
- * Faults injected into a real browser while a large move or import is half-written: the service worker stopped
- * inside the transaction, the browser process killed (SIGKILL) and the profile reopened, and storage out of quota.
- * After each, the store is checked whole (test/e2e/invariants.ts): every alert in exactly one existing incident,
- * derived fields equal to a recomputation, each move's activity whole or absent, the outbox holding it at most
- * once; and the UI says in words what happened. Then the same operation is done again and succeeds.
- *
- * Sizes: the move is 1,000 alerts (the issue's size). The import is 12,000 alerts (13,200 records, three batches of
- * its one transaction), not 50,000: the fault lands in the middle of the same single transaction either way, and
- * 20,000 already took 1.3–1.9 minutes per test on 2 cores.
- *
- * Out of quota: the extension has `unlimitedStorage`, so Chromium ignores a quota override for its origin; what
- * refuses its writes is a full disk. The profile is put on a small tmpfs (this needs root, as on the project's
- * machines) and filled up to 64 KB before the move. An import onto a full disk is not here yet: with the disk full
- * the options page never got as far as sending the file (no progress, no message), which needs its own look.
- */
-import { execFileSync } from 'node:child_process';
-import {
-  closeSync,
-  ftruncateSync,
-  mkdtempSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-  writeSync,
-} from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from '@playwright/test';
@@ -73,34 +46,6 @@ function browserPid(profile: string): number {
       return Number(entry);
   }
   throw new Error(`no browser process runs on ${profile}`);
-}
-
-/** A profile folder on a tmpfs of its own, so the test can fill its disk. */
-function smallDisk(): { dir: string; fill(leaveBytes: number): void; free(): void; unmount(): void } {
-  const dir = mkdtempSync(join(tmpdir(), 'incident-mover-full-disk-'));
-  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256m', 'tmpfs', dir]);
-  const filler = join(dir, 'filler');
-  return {
-    dir,
-    fill(leaveBytes) {
-      // Write until the disk is full, then give back `leaveBytes`.
-      const fd = openSync(filler, 'w');
-      const block = Buffer.alloc(256 * 1024, 1);
-      let written = 0;
-      try {
-        for (;;) written += writeSync(fd, block);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'ENOSPC') throw e;
-      }
-      ftruncateSync(fd, Math.max(0, written - leaveBytes));
-      closeSync(fd);
-    },
-    free: () => rmSync(filler, { force: true }),
-    unmount() {
-      execFileSync('umount', ['-l', dir]);
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
 }
 
 /** Kills the browser as a crash or a power cut would (SIGKILL: nothing is flushed or closed). */
@@ -267,31 +212,6 @@ test.describe('a 1,000-alert move', () => {
     } finally {
       await b.context.close().catch(() => {});
       rmSync(b.profile, { recursive: true, force: true });
-    }
-  });
-
-  test('refused for want of disk space: the page says the browser has no room, nothing is saved, and Save works once there is room', async () => {
-    const disk = smallDisk();
-    const b = await open(disk.dir);
-    try {
-      const panel = await workspaceWith1000Alerts(b);
-      const dialog = await prepareMoveOfAll(panel);
-      const before = await expectConsistentStore(panel);
-
-      disk.fill(64 * 1024);
-      await dialog.getByRole('button', { name: 'Save' }).click();
-      await expect(
-        dialog.getByText(/no room left for the extension’s data, so nothing was changed/),
-      ).toBeVisible({
-        timeout: 60_000,
-      });
-      disk.free();
-
-      expectUnchanged(await expectConsistentStore(panel), before);
-      await moveAgainSucceeds(panel, dialog, before);
-    } finally {
-      await b.context.close().catch(() => {});
-      disk.unmount();
     }
   });
 });
