@@ -6,13 +6,12 @@
 import type { Alert, Incident } from '../model';
 import { tallyAlert, withTally } from '../model/derive';
 import { MoverError } from '../model/errors';
-import { movePermissionProblems, summarizeProblems } from '../model/permissions';
 import {
   addActivity,
-  listIds,
   type MoveContext,
   moveTables,
   type NewEntry,
+  readUnchanged,
   talliesOf,
   titles,
 } from '../move/shared';
@@ -48,32 +47,8 @@ async function loadUnmerge(
       'conflict',
       'This merge was sent to Microsoft Defender, which can’t unmerge incidents, so it can’t be undone here either. Move the alerts back yourself instead.',
     );
-  const [foundAlerts, foundIncidents] = await Promise.all([
-    db.alerts.bulkGet(record.alerts.map((a) => a.alertId)),
-    db.incidents.bulkGet(record.incidents.map((i) => i.id)),
-  ]);
-  const changes: string[] = [];
-  record.alerts.forEach((r, i) => {
-    const a = foundAlerts[i];
-    if (!a) changes.push(`alert ${r.alertId} no longer exists`);
-    else if (a.version !== r.versionAfter) changes.push(`alert "${a.title}" (${a.id}) changed`);
-  });
-  record.incidents.forEach((r, i) => {
-    const inc = foundIncidents[i];
-    if (!inc) changes.push(`incident ${r.id} no longer exists`);
-    else if (inc.version !== r.versionAfter) changes.push(`incident ${inc.id} "${inc.displayName}" changed`);
-  });
-  if (changes.length) {
-    throw new MoverError(
-      'conflict',
-      `This merge can't be undone because things changed since: ${listIds(changes)}. Move the alerts yourself instead.`,
-      changes,
-    );
-  }
-  const alerts = foundAlerts as Alert[];
-  const problems = movePermissionProblems(profile, alerts);
-  if (problems.length) throw new MoverError('permission', summarizeProblems(problems), problems);
-  return { record: record as UnmergeState['record'], alerts, incidents: foundIncidents as Incident[] };
+  const { alerts, incidents } = await readUnchanged(db, record, 'merge', profile);
+  return { record: record as UnmergeState['record'], alerts, incidents };
 }
 
 /** Why Undo of this merge would be refused now, or null when it would work (for greying out the button). */

@@ -4,7 +4,9 @@
  */
 import type { ActivityEntry, Actor, Alert, Incident, Profile } from '../model';
 import { cloneTally, isCompleteTally, type Tally, tallyOf } from '../model/derive';
-import type { MoverDB } from '../store/db';
+import { MoverError } from '../model/errors';
+import { movePermissionProblems, summarizeProblems } from '../model/permissions';
+import type { MoveRecord, MoverDB } from '../store/db';
 
 export interface MoveContext {
   actor: Actor;
@@ -82,4 +84,43 @@ export const titles = (alerts: readonly Alert[]) => Object.fromEntries(alerts.ma
 /** Adds entries to the activity log (the store gives each its `seq`). */
 export async function addActivity(db: MoverDB, entries: readonly NewEntry[]): Promise<void> {
   await db.activity.bulkAdd(entries as ActivityEntry[] as (ActivityEntry & { seq: number })[]);
+}
+
+/**
+ * The alerts and incidents an operation touched, read back for its Undo, or the reason Undo is refused: one of them
+ * is gone or changed since (its version is not the one the operation left), or the analyst may not write them.
+ * Call inside the Undo's transaction.
+ */
+export async function readUnchanged(
+  db: MoverDB,
+  record: Pick<MoveRecord, 'alerts' | 'incidents'>,
+  what: 'move' | 'merge',
+  profile: Profile,
+): Promise<{ alerts: Alert[]; incidents: Incident[] }> {
+  const [foundAlerts, foundIncidents] = await Promise.all([
+    db.alerts.bulkGet(record.alerts.map((a) => a.alertId)),
+    db.incidents.bulkGet(record.incidents.map((i) => i.id)),
+  ]);
+  const changes: string[] = [];
+  record.alerts.forEach((r, i) => {
+    const a = foundAlerts[i];
+    if (!a) changes.push(`alert ${r.alertId} no longer exists`);
+    else if (a.version !== r.versionAfter) changes.push(`alert "${a.title}" (${a.id}) changed`);
+  });
+  record.incidents.forEach((r, i) => {
+    const inc = foundIncidents[i];
+    if (!inc) changes.push(`incident ${r.id} no longer exists`);
+    else if (inc.version !== r.versionAfter) changes.push(`incident ${inc.id} "${inc.displayName}" changed`);
+  });
+  if (changes.length) {
+    throw new MoverError(
+      'conflict',
+      `This ${what} can't be undone because things changed since: ${listIds(changes)}. Move the alerts yourself instead.`,
+      changes,
+    );
+  }
+  const alerts = foundAlerts as Alert[];
+  const problems = movePermissionProblems(profile, alerts);
+  if (problems.length) throw new MoverError('permission', summarizeProblems(problems), problems);
+  return { alerts, incidents: foundIncidents as Incident[] };
 }

@@ -7,15 +7,14 @@ import type { Alert, Incident, Profile } from '../model';
 import { tallyAlert, withTally } from '../model/derive';
 import { MoverError } from '../model/errors';
 import type { MoveResult } from '../model/move-result';
-import { movePermissionProblems, summarizeProblems } from '../model/permissions';
 import type { MoveRecord, MoverDB } from '../store/db';
 import {
   addActivity,
   countOf,
-  listIds,
   type MoveContext,
   moveTables,
   type NewEntry,
+  readUnchanged,
   talliesOf,
   titles,
 } from './shared';
@@ -49,32 +48,8 @@ async function loadUndo(db: MoverDB, token: string, profile: Profile): Promise<U
   const records = found as MoveRecord[];
   if (records.some((r) => r.undoneBy)) throw new MoverError('conflict', 'This move was already undone.');
   const record = unionOf(records);
-  const [foundAlerts, foundIncidents] = await Promise.all([
-    db.alerts.bulkGet(record.alerts.map((a) => a.alertId)),
-    db.incidents.bulkGet(record.incidents.map((i) => i.id)),
-  ]);
-  const changes: string[] = [];
-  record.alerts.forEach((r, i) => {
-    const a = foundAlerts[i];
-    if (!a) changes.push(`alert ${r.alertId} no longer exists`);
-    else if (a.version !== r.versionAfter) changes.push(`alert "${a.title}" (${a.id}) changed`);
-  });
-  record.incidents.forEach((r, i) => {
-    const inc = foundIncidents[i];
-    if (!inc) changes.push(`incident ${r.id} no longer exists`);
-    else if (inc.version !== r.versionAfter) changes.push(`incident ${inc.id} "${inc.displayName}" changed`);
-  });
-  if (changes.length) {
-    throw new MoverError(
-      'conflict',
-      `This move can't be undone because things changed since: ${listIds(changes)}. Move the alerts yourself instead.`,
-      changes,
-    );
-  }
-  const alerts = foundAlerts as Alert[];
-  const problems = movePermissionProblems(profile, alerts);
-  if (problems.length) throw new MoverError('permission', summarizeProblems(problems), problems);
-  return { records, alerts, incidents: foundIncidents as Incident[] };
+  const { alerts, incidents } = await readUnchanged(db, record, 'move', profile);
+  return { records, alerts, incidents };
 }
 
 /** Why Undo would be refused now, or null when it would work (for greying out the Undo button). */
