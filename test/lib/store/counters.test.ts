@@ -250,7 +250,7 @@ describe('counters', () => {
         }
         db.close();
       }),
-      { numRuns: 40 },
+      { numRuns: 80 },
     );
     // The sequences did what they say: moves, undos and renames went through, not only refusals.
     expect(done.move).toBeGreaterThan(20);
