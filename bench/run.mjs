@@ -63,6 +63,8 @@ export function plan(env = process.env) {
     suggest: { runs: quick ? 5 : 20, baselineRuns: quick ? 2 : 5, splitSize: 200 },
     viewport: { width: 1280, height: 800 },
     build: env.BENCH_SKIP_BUILD !== '1',
+    /** BENCH_ONLY=suggest,queues measures only those parts (the fill always runs): for working on one figure. */
+    only: env.BENCH_ONLY ? env.BENCH_ONLY.split(',').map((s) => s.trim()) : null,
   };
 }
 
@@ -155,9 +157,16 @@ const timed = async (label, fn) => {
   return r;
 };
 
+/** The parts a run can measure, in the order they run. */
+export const PARTS = ['queues', 'popup', 'import', 'move', 'viaBackground', 'typeahead', 'suggest', 'merge'];
+
 export async function main() {
   const started = Date.now();
   const p = plan();
+  const unknown = (p.only ?? []).filter((part) => !PARTS.includes(part));
+  if (unknown.length)
+    throw new Error(`BENCH_ONLY names unknown parts: ${unknown.join(', ')} (known: ${PARTS.join(', ')})`);
+  const wanted = (part) => !p.only || p.only.includes(part);
   const result = {
     date: new Date().toISOString(),
     commit: gitCommit(),
@@ -239,14 +248,16 @@ export async function main() {
         };
         // The queues with the bench page closed: extension pages share one renderer process and heap.
         await page.close();
-        at.queues = await timed('queues', () =>
-          measureQueues(browser.context, browser.extensionId, { runs: p.queueRuns, viewport: p.viewport }),
-        );
-        at.popup = await timed('popup', () =>
-          measurePopup(browser.context, browser.extensionId, { runs: p.queueRuns }),
-        );
+        if (wanted('queues'))
+          at.queues = await timed('queues', () =>
+            measureQueues(browser.context, browser.extensionId, { runs: p.queueRuns, viewport: p.viewport }),
+          );
+        if (wanted('popup'))
+          at.popup = await timed('popup', () =>
+            measurePopup(browser.context, browser.extensionId, { runs: p.queueRuns }),
+          );
         page = await openBench(browser.context, browser.extensionId);
-        if (i === 0) {
+        if (i === 0 && wanted('import')) {
           const incidents = Math.round(p.import.alerts / p.incidentsPer);
           result.import = await timed('import', () =>
             call(page, 'import', {
@@ -258,7 +269,7 @@ export async function main() {
           );
         }
         const cases = [];
-        for (const [count, runs, warmup] of p.move(alerts)) {
+        for (const [count, runs, warmup] of wanted('move') ? p.move(alerts) : []) {
           const r = await timed(`move ${count}`, () =>
             call(page, 'move', { counts: [count], runs, warmup, seed: p.seed + 200 + count + i }),
           );
@@ -268,20 +279,23 @@ export async function main() {
           }
           cases.push(...r.cases);
         }
-        at.move ??= { available: true, cases };
+        if (wanted('move')) at.move ??= { available: true, cases };
         if (i === p.sizes.length - 1) {
-          at.moveViaBackground = await timed('move via background', () =>
-            call(page, 'moveViaBackground', { ...p.viaBackground, seed: p.seed + 300 }),
-          );
-          result.typeahead = await timed('typeahead', () =>
-            call(page, 'typeahead', { ...p.typeahead, seed: p.seed + 400 }),
-          );
+          if (wanted('viaBackground'))
+            at.moveViaBackground = await timed('move via background', () =>
+              call(page, 'moveViaBackground', { ...p.viaBackground, seed: p.seed + 300 }),
+            );
+          if (wanted('typeahead'))
+            result.typeahead = await timed('typeahead', () =>
+              call(page, 'typeahead', { ...p.typeahead, seed: p.seed + 400 }),
+            );
           // Last: it moves alerts into one incident to have a 200-alert incident to split.
-          result.suggest = await timed('suggest', () =>
-            call(page, 'suggest', { ...p.suggest, seed: p.seed + 500 }),
-          );
+          if (wanted('suggest'))
+            result.suggest = await timed('suggest', () =>
+              call(page, 'suggest', { ...p.suggest, seed: p.seed + 500 }),
+            );
           // After the others: each run adds five incidents of 1,000 alerts to the store.
-          result.merge = await timed('merge', () => call(page, 'merge', p.merge));
+          if (wanted('merge')) result.merge = await timed('merge', () => call(page, 'merge', p.merge));
         }
         await page.close();
       } catch (e) {
@@ -303,7 +317,7 @@ export async function main() {
   mkdirSync(dir, { recursive: true });
   const json = `${JSON.stringify(result, null, 2)}\n`;
   // A full run is the reference (committed); quick or partial runs go to quick.json (ignored by git).
-  const name = p.quick || process.env.BENCH_SIZES ? 'quick.json' : 'latest.json';
+  const name = p.quick || p.only || process.env.BENCH_SIZES ? 'quick.json' : 'latest.json';
   writeFileSync(join(dir, name), json);
   console.log(`\nJSON: bench/results/${name}`);
   // Each figure against the size of the store, drawn from the same JSON.
