@@ -13,8 +13,10 @@ import { emptyStoreHeap, measurePopup, measureQueues } from './queues.mjs';
 import { printReport, targets } from './report.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const TEST_BUILD = join(ROOT, '.output-test/chrome-mv3');
-const PROD_BUILD = join(ROOT, '.output/chrome-mv3');
+// BENCH_OUT=.output-me builds into .output-me and .output-me-test instead (runs side by side don't clash).
+const OUT = process.env.BENCH_OUT ?? '.output';
+const TEST_BUILD = join(ROOT, `${OUT}-test/chrome-mv3`);
+const PROD_BUILD = join(ROOT, `${OUT}/chrome-mv3`);
 
 export function plan(env = process.env) {
   const quick = env.BENCH_QUICK === '1';
@@ -185,8 +187,8 @@ export async function main() {
 
   if (p.build) {
     // Production first (bundle sizes), then the test build the browser loads (it alone has bench.html).
-    result.builds.production = build('production', { WXT_TEST_BUILD: '' });
-    result.builds.test = build('test', { WXT_TEST_BUILD: '1' });
+    result.builds.production = build('production', { WXT_TEST_BUILD: '', WXT_OUT_DIR: OUT });
+    result.builds.test = build('test', { WXT_TEST_BUILD: '1', WXT_OUT_DIR: `${OUT}-test` });
   }
   result.bundles =
     result.builds.production?.ok === false
@@ -197,7 +199,7 @@ export async function main() {
             entries: analyzeBundles(PROD_BUILD),
             shipsBench: existsSync(join(PROD_BUILD, 'bench.html')),
           }
-        : { available: false, reason: 'no production build in .output/chrome-mv3' };
+        : { available: false, reason: `no production build in ${OUT}/chrome-mv3` };
 
   const executablePath = findChromium();
   result.chromium = chromiumVersion(executablePath);
@@ -205,7 +207,7 @@ export async function main() {
   if (!canRun) {
     result.browserSkipped =
       result.builds.test?.reason ??
-      'the test build (.output-test/chrome-mv3) has no bench.html: run `npm run build:test`';
+      `the test build (${OUT}-test/chrome-mv3) has no bench.html: run \`npm run build:test\``;
     log(result.browserSkipped);
   }
 
@@ -317,7 +319,8 @@ export async function main() {
   mkdirSync(dir, { recursive: true });
   const json = `${JSON.stringify(result, null, 2)}\n`;
   // A full run is the reference (committed); quick or partial runs go to quick.json (ignored by git).
-  const name = p.quick || p.only || process.env.BENCH_SIZES ? 'quick.json' : 'latest.json';
+  const quickName = OUT === '.output' ? 'quick.json' : `quick${OUT.replace(/^\.output/, '')}.json`;
+  const name = p.quick || p.only || process.env.BENCH_SIZES ? quickName : 'latest.json';
   writeFileSync(join(dir, name), json);
   console.log(`\nJSON: bench/results/${name}`);
   // Each figure against the size of the store, drawn from the same JSON.
