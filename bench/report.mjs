@@ -89,6 +89,13 @@ export function targets(r) {
       'ms',
       v != null && v <= 30,
       sg && sg.incidents < 40_000 ? 'fewer incidents than the target assumes' : undefined,
+      c?.fullScan?.length
+        ? {
+            name: 'full scan of every incident’s entities (p95)',
+            value: round(summary(c.fullScan).p95, 2),
+            unit: 'ms',
+          }
+        : undefined,
     );
   }
   const sp = sg ? summary(sg.split.ms).median : null;

@@ -55,6 +55,18 @@ export function proposeGroups(
   return connected.map((g) => g.map((i) => alerts[i]!.id));
 }
 
+/** The keys held by at least two of the alerts: the only ones that can put two alerts in one group. */
+export function connectingKeys(alerts: readonly Pick<GroupingAlert, 'entities'>[]): string[] {
+  const seen = new Set<string>();
+  const connecting = new Set<string>();
+  for (const a of alerts)
+    for (const key of new Set(a.entities)) {
+      if (seen.has(key)) connecting.add(key);
+      else seen.add(key);
+    }
+  return [...connecting];
+}
+
 export interface SplitProposal {
   incidentId: string;
   /** The incident's alerts, oldest first. */
@@ -72,12 +84,20 @@ async function readProposal(db: MoverDB, incidentId: string): Promise<SplitPropo
     .where('[incidentId+createdDateTime]')
     .between([incidentId, ''], [incidentId, '\uffff'])
     .toArray();
-  const keys = [...new Set(alerts.flatMap((a) => alertEntities(a)))];
-  const [count, holders] = await Promise.all([incidentCountForRarity(db), holdersOf(db, keys)]);
+  const grouping = alerts.map((a) => ({
+    id: a.id,
+    entities: alertEntities(a),
+    createdDateTime: a.createdDateTime,
+  }));
+  // Only a key two of its alerts hold can connect them: the others need no lookup.
+  const [count, holders] = await Promise.all([
+    incidentCountForRarity(db),
+    holdersOf(db, connectingKeys(grouping)),
+  ]);
   const limit = rareLimit(count);
   const groups = proposeGroups(
-    alerts.map((a) => ({ id: a.id, entities: alertEntities(a), createdDateTime: a.createdDateTime })),
-    (k) => (holders.get(k)?.length ?? 0) <= limit,
+    grouping,
+    (k) => (holders.get(k)?.length ?? Number.POSITIVE_INFINITY) <= limit,
   );
   return { incidentId, alerts, groups };
 }

@@ -11,7 +11,9 @@ import { summarize } from '@/lib/model/derive';
 import { MoverError } from '@/lib/model/errors';
 import { type MoveContext, moveAlerts, splitIncident, undoMove } from '@/lib/move';
 import { MoverDB } from '@/lib/store/db';
-import { proposeGroups, proposeSplit } from '@/lib/suggest/split';
+import { rareLimit } from '@/lib/suggest/rank';
+import { holdersOf, incidentCountForRarity } from '@/lib/suggest/read';
+import { connectingKeys, proposeGroups, proposeSplit } from '@/lib/suggest/split';
 
 const NOW = '2026-11-20T12:00:00.000Z';
 let db: MoverDB;
@@ -110,6 +112,39 @@ describe('proposeGroups', () => {
     },
   ])('$name', ({ alerts, want }) => {
     expect(proposeGroups(alerts, (k) => k !== 'dc')).toEqual(want);
+  });
+});
+
+describe('connectingKeys', () => {
+  it('keeps only the keys two alerts hold (a key repeated on one alert connects nothing)', () => {
+    expect(
+      connectingKeys([
+        { entities: ['d:1', 'u:1', 'u:1'] },
+        { entities: ['d:1', 'f:1'] },
+        { entities: ['f:1'] },
+      ]),
+    ).toEqual(['d:1', 'f:1']);
+    expect(connectingKeys([{ entities: ['d:1'] }, { entities: [] }])).toEqual([]);
+  });
+
+  it('gives the same proposal as looking up every key, for every incident of the sample', async () => {
+    const { glued } = await twoStories();
+    const count = await incidentCountForRarity(db);
+    let split = 0;
+    for (const incident of await db.incidents.toArray()) {
+      const proposal = await proposeSplit(db, incident.id);
+      const alerts = proposal.alerts.map((a) => ({
+        id: a.id,
+        entities: a.entities ?? [],
+        createdDateTime: a.createdDateTime,
+      }));
+      const holders = await holdersOf(db, [...new Set(alerts.flatMap((a) => a.entities))]);
+      const all = proposeGroups(alerts, (k) => (holders.get(k)?.length ?? 0) <= rareLimit(count));
+      expect(proposal.groups, incident.id).toEqual(all);
+      if (all.length > 1) split++;
+    }
+    expect((await proposeSplit(db, glued)).groups.length).toBeGreaterThan(1);
+    expect(split).toBeGreaterThan(0);
   });
 });
 
