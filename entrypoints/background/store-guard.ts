@@ -56,7 +56,7 @@ export function createStoreSafety(db: MoverDB, now: () => string) {
       void browser.alarms.get(BACKUP_ALARM).then((existing) => {
         if (!existing) void browser.alarms.create(BACKUP_ALARM, { periodInMinutes: BACKUP_EVERY_MINUTES });
       });
-      void guard.check().catch((e) => console.error('[incident-mover] store check failed', e));
+      void guard.checkIdentity().catch((e) => console.error('[incident-mover] store check failed', e));
     },
     onAlarm(name: string) {
       if (name !== BACKUP_ALARM) return;

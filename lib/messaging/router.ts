@@ -170,7 +170,7 @@ export function createRouter(deps: RouterDeps) {
         await guard.clear();
         return { cleared: true };
       case 'store.check':
-        return guard.check();
+        return guard.checkIdentity();
       case 'store.acknowledgeLoss':
         await guard.acknowledge();
         return { acknowledged: true };

@@ -101,4 +101,26 @@ describe('the store guard on a real store', () => {
     await guard(db).acknowledge();
     expect(witness?.lost).toBeUndefined();
   });
+
+  it('checks the identity of the store without counting it, and counts a store it does not know', async () => {
+    // No witness yet: counted.
+    const g = guard(db);
+    const first = await g.checkIdentity();
+    expect(first.alerts).toBe(await db.alerts.count());
+
+    // The same store: answered from the witness, without reading the tables (a count would see the new alert).
+    const extra = { ...(await db.alerts.toCollection().first())!, id: 'one-more-alert' };
+    await db.alerts.put(extra);
+    expect(await g.checkIdentity()).toEqual(first);
+    // The check after a write counts it.
+    expect((await g.check()).alerts).toBe(first.alerts + 1);
+
+    // A store replaced behind the extension's back is noticed by its id, with what the old one held.
+    const name = db.name;
+    await db.delete();
+    db = new MoverDB(name);
+    const after = await guard(db).checkIdentity();
+    expect(after.lost).toMatchObject({ incidents: first.incidents, alerts: first.alerts + 1 });
+    expect(after.alerts).toBe(0);
+  });
 });
