@@ -3,15 +3,25 @@
 
 const ROW = { incidents: '[data-incident-id]', alerts: '[data-alert-id]' };
 
-/** Runs before the page's own scripts: notes when the first row of each queue enters the DOM. */
+/**
+ * Runs before the page's own scripts: notes when the first row of each queue enters the DOM, and when the
+ * queue's status line first shows its count ("29,161 alerts"), as the analyst sees it.
+ */
 function markFirstRows() {
   const marks = {};
   window.__benchMarks = marks;
   const check = () => {
     if (!marks.incidents && document.querySelector('[data-incident-id]')) marks.incidents = performance.now();
     if (!marks.alerts && document.querySelector('[data-alert-id]')) marks.alerts = performance.now();
+    if (
+      !marks.count &&
+      /^[\d,]+ (alert|incident)s?$/.test(
+        document.querySelector('.queue-status [role="status"]')?.textContent?.trim() ?? '',
+      )
+    )
+      marks.count = performance.now();
   };
-  new MutationObserver(check).observe(document, { childList: true, subtree: true });
+  new MutationObserver(check).observe(document, { childList: true, subtree: true, characterData: true });
 }
 
 /** Waits until the number of rows in the DOM has not changed for `quietMs`. */
@@ -129,7 +139,7 @@ async function heapAfterLoad(page) {
 export async function measureQueues(context, extensionId, { runs, viewport, timeoutMs = 30_000 }) {
   const out = {};
   for (const queue of ['incidents', 'alerts']) {
-    const r = { firstRows: [], pageReady: [], rows: [], heap: [], scroll: [], reason: null };
+    const r = { firstRows: [], countShown: [], pageReady: [], rows: [], heap: [], scroll: [], reason: null };
     for (let run = 0; run < runs && !r.reason; run++) {
       const page = await context.newPage();
       const errors = [];
@@ -153,6 +163,11 @@ export async function measureQueues(context, extensionId, { runs, viewport, time
         }));
         r.firstRows.push(marks[queue] ?? Number.NaN);
         r.pageReady.push(marks.ready ?? Number.NaN);
+        // The count may come after the first rows: wait for it (the status line says "Counting…" meanwhile).
+        await page
+          .waitForFunction(() => window.__benchMarks?.count, null, { timeout: timeoutMs, polling: 50 })
+          .catch(() => {});
+        r.countShown.push((await page.evaluate(() => window.__benchMarks?.count)) ?? Number.NaN);
         await settle(page);
         r.rows.push(await page.evaluate(domRows));
         r.heap.push(await heapAfterLoad(page));

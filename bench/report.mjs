@@ -454,7 +454,7 @@ export function printReport(r) {
       const q = s.queues?.[k];
       if (!q) continue;
       if (q.reason) {
-        qRows.push([int(s.size.alerts), k, '–', '–', '–', '–', '–', '–', '–', '–', q.reason]);
+        qRows.push([int(s.size.alerts), k, '–', '–', '–', '–', '–', '–', '–', '–', '–', q.reason]);
         continue;
       }
       const first = summary(q.firstRows);
@@ -464,6 +464,7 @@ export function printReport(r) {
         k,
         ms(first.median),
         ms(first.p95),
+        q.countShown?.length ? ms(summary(q.countShown).median) : '–',
         ms(summary(q.pageReady ?? []).median),
         base ? ms(summary(base[k]?.firstPageMs ?? []).median) : '–',
         base?.libFirst?.[k]?.length ? ms(summary(base.libFirst[k]).median) : '–',
@@ -493,6 +494,7 @@ export function printReport(r) {
     'queue',
     'first rows p50',
     'p95',
+    'count shown p50',
     'page ready',
     'raw IDB first page',
     'lib first window',
@@ -508,6 +510,7 @@ export function printReport(r) {
     '  the sort index on a fresh connection; lib first window = lib/store/queue readWindow, default filters,',
   );
   say('  on a freshly opened Dexie, alone; heap, empty store = the side panel with nothing in the store.');
+  say('  count shown = the status line first says the count ("29,161 alerts"), from navigation start.');
   say(
     '  JS heap after a forced GC (CDP Performance.getMetrics JSHeapUsedSize; extension pages share one heap).',
   );
