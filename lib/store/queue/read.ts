@@ -31,6 +31,8 @@ import type { QueuePlan } from './plan';
 export const SCAN_CAP = 250_000;
 export const CHECKPOINT_EVERY = 100;
 const CHUNK = 1_000;
+/** Fewest records a window's first chunk reads. */
+const MIN_FIRST_CHUNK = 64;
 /** Reading values costs about this many times what skipping index entries natively does (Chromium). */
 const SCAN_COST = 4;
 
@@ -129,7 +131,13 @@ export async function scan(
   plan: QueuePlan<never>,
   begin: { pos: Position; inclusive: boolean } | null,
   visit: (row: Row, pos: Position) => boolean,
-  opts: { maxExamined?: number; afterChunk?(examined: number): void; signal?: AbortSignal } = {},
+  opts: {
+    maxExamined?: number;
+    afterChunk?(examined: number): void;
+    signal?: AbortSignal;
+    /** Records read by the first chunk (then four times as many each chunk, up to CHUNK). */
+    firstChunk?: number;
+  } = {},
 ): Promise<{ examined: number; ended: boolean }> {
   const table = tableOf(db, plan);
   const maxExamined = opts.maxExamined ?? Number.POSITIVE_INFINITY;
@@ -138,7 +146,8 @@ export async function scan(
   let upper = plan.upper;
   let examined = 0;
   let from = begin;
-  let want = CHUNK;
+  let size = Math.max(1, Math.min(CHUNK, opts.firstChunk ?? CHUNK));
+  let want = size;
   // Records seen so far that share the last seen key: the next chunk starts at that key again and skips them.
   let run = 0;
   for (;;) {
@@ -171,7 +180,8 @@ export async function scan(
       continue;
     }
     from = { pos: last, inclusive: false };
-    want = CHUNK + run;
+    size = Math.min(CHUNK, size * 4);
+    want = size + run;
   }
 }
 
@@ -288,6 +298,9 @@ async function readFromPosition<T>(
   const match = (plan.match ?? (() => true)) as (row: Row) => boolean;
   let index = start ? start.index : 0;
   const out: Row[] = [];
+  // A window needs `wanted` matches: a first chunk of about twice that (most queues keep about half of what they
+  // read), not a full CHUNK of records, which costs several times more to read than the window itself.
+  const wanted = Math.max(0, offset - index) + limit;
   await scan(
     db,
     plan,
@@ -299,7 +312,7 @@ async function readFromPosition<T>(
       index++;
       return out.length < limit;
     },
-    { signal },
+    { signal, firstChunk: Math.max(MIN_FIRST_CHUNK, wanted * 2) },
   );
   return out as unknown as T[];
 }
