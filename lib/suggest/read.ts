@@ -85,33 +85,24 @@ export function selectionFacts(alerts: readonly Alert[]): SelectionFacts {
   };
 }
 
-/** Up to this many alerts, an incident's index keys are read at once (one request) to find its first and last. */
-const READ_ALL_UP_TO = 64;
-
 /**
- * When an incident's alerts were created: its first and last. Only the [incidentId+createdDateTime] index's
- * keys are read, never the alerts themselves (their evidence can be large).
+ * When an incident's alerts were created: its first and last, from the two ends of the
+ * [incidentId+createdDateTime] index (two one-step key cursors, whatever the incident's size; the alerts
+ * themselves are never read: their evidence can be large). Graph writes UTC times, which sort as text.
  */
-export async function incidentWindow(
-  db: MoverDB,
-  id: string,
-  alertCount = Number.POSITIVE_INFINITY,
-): Promise<TimeWindow | undefined> {
+export async function incidentWindow(db: MoverDB, id: string): Promise<TimeWindow | undefined> {
   const range = () =>
     db.alerts.where('[incidentId+createdDateTime]').between([id, Dexie.minKey], [id, Dexie.maxKey]);
-  const keys =
-    alertCount <= READ_ALL_UP_TO
-      ? await range().keys()
-      : [...(await range().limit(1).keys()), ...(await range().reverse().limit(1).keys())];
-  let first: number | undefined;
-  let last: number | undefined;
-  for (const key of keys) {
-    const t = time(Array.isArray(key) ? (key[1] as unknown as string) : undefined);
-    if (t === undefined) continue;
-    first = first === undefined ? t : Math.min(first, t);
-    last = last === undefined ? t : Math.max(last, t);
-  }
-  return first !== undefined && last !== undefined ? { first, last } : undefined;
+  const [first, last] = await Promise.all([range().limit(1).keys(), range().reverse().limit(1).keys()]);
+  const at = (keys: unknown[]) => {
+    const key = keys[0];
+    return time(Array.isArray(key) ? (key[1] as string) : undefined);
+  };
+  const from = at(first);
+  const to = at(last);
+  return from !== undefined && to !== undefined
+    ? { first: Math.min(from, to), last: Math.max(from, to) }
+    : undefined;
 }
 
 export const toCandidate = (i: Incident, window?: TimeWindow): CandidateIncident => ({
@@ -124,18 +115,36 @@ export const toCandidate = (i: Incident, window?: TimeWindow): CandidateIncident
   ...(window ? { window } : {}),
 });
 
-/** How many incidents hold each key, up to RARE_MAX_INCIDENTS + 1, and which (for the keys that are rare). */
+/**
+ * How many incidents hold each key, up to RARE_MAX_INCIDENTS + 1, and which (for the keys that are rare). Inside
+ * a Dexie transaction the lookups go straight to its IndexedDB transaction: dozens of one-request reads, where
+ * Dexie's own bookkeeping per request costs more than the read.
+ */
 export async function holdersOf(db: MoverDB, keys: readonly string[]): Promise<Map<string, string[]>> {
-  const lists = await Promise.all(
-    keys.map((k) =>
-      db.incidents
-        .where('entities')
-        .equals(k)
-        .limit(RARE_MAX_INCIDENTS + 1)
-        .primaryKeys(),
-    ),
-  );
+  const native = (Dexie.currentTransaction as unknown as { idbtrans?: IDBTransaction } | null)?.idbtrans;
+  const lists = native
+    ? await Promise.all(keys.map((k) => holdersRaw(native, k)))
+    : await Promise.all(
+        keys.map((k) =>
+          db.incidents
+            .where('entities')
+            .equals(k)
+            .limit(RARE_MAX_INCIDENTS + 1)
+            .primaryKeys(),
+        ),
+      );
   return new Map(keys.map((k, i) => [k, lists[i] as string[]]));
+}
+
+function holdersRaw(trans: IDBTransaction, key: string): Promise<IDBValidKey[]> {
+  return new Promise((resolve, reject) => {
+    const req = trans
+      .objectStore('incidents')
+      .index('entities')
+      .getAllKeys(key, RARE_MAX_INCIDENTS + 1);
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
 }
 
 /**
@@ -229,7 +238,7 @@ async function readSuggestions(
   const cutoff = scored[limit - 1]?.score ?? Number.NEGATIVE_INFINITY;
   const contenders = scored.filter((x) => x.score >= cutoff - 1e-9);
   const candidates = await Promise.all(
-    contenders.map(async ({ incident: i }) => toCandidate(i, await incidentWindow(db, i.id, i.alertCount))),
+    contenders.map(async ({ incident: i }) => toCandidate(i, await incidentWindow(db, i.id))),
   );
   return rankIncidents({ ...facts, candidates, limit });
 }

@@ -204,7 +204,9 @@ export async function writeImport(
       }
     };
     opts.onProgress?.(0, total);
-    await inBatches(alerts, (b) => db.alerts.bulkPut(b));
+    // Into an empty store every alert is new (one per id, from the map above): added, not put, so nothing has to
+    // be read before each write (the counters' middleware reads what a put replaces).
+    await inBatches(alerts, (b) => (storeIsEmpty ? db.alerts.bulkAdd(b) : db.alerts.bulkPut(b)));
     await inBatches(incidents, (b) => db.incidents.bulkPut(b));
     await inBatches(restore, (b) => db.activity.bulkPut(b));
     await inBatches(append, (b) =>
