@@ -69,12 +69,18 @@ export function counterKeysOf(table: CountedTable, row: Record<string, unknown>)
   return out;
 }
 
+/** The counter keys of a stored row, none for no row. */
+const keysOfRow = (table: CountedTable, row: unknown): CounterKey[] =>
+  row && typeof row === 'object' ? counterKeysOf(table, row as Record<string, unknown>) : [];
+
 /** Net changes to counters, by key. */
 export class CounterDeltas {
   readonly byKey = new Map<string, CounterRow>();
   add(table: CountedTable, row: unknown, sign: 1 | -1): void {
-    if (!row || typeof row !== 'object') return;
-    for (const k of counterKeysOf(table, row as Record<string, unknown>)) {
+    this.addKeys(keysOfRow(table, row), sign);
+  }
+  addKeys(keys: readonly CounterKey[], sign: 1 | -1): void {
+    for (const k of keys) {
       const id = JSON.stringify(k);
       const d = this.byKey.get(id);
       if (d) d.n += sign;
@@ -118,51 +124,115 @@ function applyDeltas(
 
 const scopeHasCounters = (trans: DBCoreTransaction) =>
   (trans as unknown as IDBTransaction).objectStoreNames?.contains?.(COUNTERS_TABLE) ?? false;
+/** Reads worth remembering: those of transactions that can write (and so keep the counters). */
+const writesCounters = (trans: DBCoreTransaction) =>
+  (trans as unknown as IDBTransaction).mode === 'readwrite' && scopeHasCounters(trans);
 
-/** Every record `req` will replace or delete, in the order of its keys (undefined where none). */
-function recordsBefore(table: DBCoreTable, req: DBCoreMutateRequest): Promise<unknown[]> | unknown[] {
+/**
+ * What each record a read-write transaction has read or written counts toward (its counter keys when it was
+ * read; [] for no record), by transaction and table: a write of records the transaction has just read (a move
+ * reads the alerts it moves) needs no second read to know what it replaces. Keys, not the records: a caller may
+ * change a record it read before it puts it back. Only string primary keys are remembered.
+ */
+const seen = new WeakMap<DBCoreTransaction, Map<string, Map<string, CounterKey[]>>>();
+
+function seenIn(trans: DBCoreTransaction, table: string): Map<string, CounterKey[]> {
+  const tables = seen.get(trans) ?? new Map<string, Map<string, CounterKey[]>>();
+  seen.set(trans, tables);
+  const keys = tables.get(table) ?? new Map<string, CounterKey[]>();
+  tables.set(table, keys);
+  return keys;
+}
+
+function remember(
+  trans: DBCoreTransaction,
+  name: CountedTable,
+  keys: readonly unknown[],
+  rows: readonly unknown[],
+) {
+  const known = seenIn(trans, name);
+  keys.forEach((key, i) => {
+    if (typeof key === 'string') known.set(key, keysOfRow(name, rows[i]));
+  });
+}
+
+/** The counter keys of every record `req` will replace or delete, in the order of its keys. */
+function keysBefore(
+  table: DBCoreTable,
+  name: CountedTable,
+  req: DBCoreMutateRequest,
+): Promise<CounterKey[][]> | CounterKey[][] {
   const trans = req.trans;
   if (req.type === 'add') return [];
   if (req.type === 'deleteRange') {
+    seen.get(trans)?.delete(name);
     return table
       .query({ trans, values: true, query: { index: table.schema.primaryKey, range: req.range } })
-      .then((r) => r.result);
+      .then((r) => r.result.map((row) => keysOfRow(name, row)));
   }
   const keys =
     req.keys ?? (req.type === 'put' ? req.values.map((v) => table.schema.primaryKey.extractKey!(v)) : []);
-  return table.getMany({ trans, keys });
+  const known = seen.get(trans)?.get(name);
+  if (known && keys.every((k) => typeof k === 'string' && known.has(k)))
+    return keys.map((k) => known.get(k as string)!);
+  return table.getMany({ trans, keys }).then((rows) => rows.map((row) => keysOfRow(name, row)));
 }
 
 function deltasOf(
   name: CountedTable,
   req: DBCoreMutateRequest,
-  before: unknown[],
+  before: CounterKey[][],
   res: DBCoreMutateResponse,
 ) {
   const failed = res.numFailures ? res.failures : {};
   const deltas = new CounterDeltas();
+  const written: unknown[] = [];
+  const after: unknown[] = [];
   if (req.type === 'add' || req.type === 'put') {
+    const keys = req.keys ?? req.values.map((_, i) => res.results?.[i]);
     req.values.forEach((value, i) => {
       if (Object.hasOwn(failed, i)) return;
-      deltas.add(name, before[i], -1);
+      if (before[i]) deltas.addKeys(before[i]!, -1);
       deltas.add(name, value, 1);
+      written.push(keys[i]);
+      after.push(value);
+    });
+  } else if (req.type === 'delete') {
+    before.forEach((keys, i) => {
+      if (Object.hasOwn(failed, i)) return;
+      deltas.addKeys(keys, -1);
+      written.push(req.keys[i]);
+      after.push(undefined);
     });
   } else {
-    before.forEach((row, i) => {
-      if (!Object.hasOwn(failed, i)) deltas.add(name, row, -1);
-    });
+    for (const keys of before) deltas.addKeys(keys, -1);
   }
+  remember(req.trans, name, written, after);
   return deltas.changes();
 }
 
 function countingTable(core: DBCore, table: DBCoreTable, name: CountedTable): DBCoreTable {
   return {
     ...table,
+    get: (req) =>
+      writesCounters(req.trans)
+        ? table.get(req).then((row) => {
+            remember(req.trans, name, [req.key], [row]);
+            return row;
+          })
+        : table.get(req),
+    getMany: (req) =>
+      writesCounters(req.trans)
+        ? table.getMany(req).then((rows) => {
+            remember(req.trans, name, req.keys, rows);
+            return rows;
+          })
+        : table.getMany(req),
     mutate: (req: DBCoreMutateRequest): Promise<DBCoreMutateResponse> => {
       if (!scopeHasCounters(req.trans)) return table.mutate(req);
       const counters = core.table(COUNTERS_TABLE);
-      const read = recordsBefore(table, req);
-      const write = (before: unknown[]) =>
+      const read = keysBefore(table, name, req);
+      const write = (before: CounterKey[][]) =>
         table
           .mutate(req)
           .then((res) => applyDeltas(counters, req.trans, deltasOf(name, req, before, res)).then(() => res));

@@ -293,6 +293,44 @@ describe('counters', () => {
     );
   });
 
+  it('stay right when a transaction changes a record it read before putting it back, reads it again, deletes it or writes it twice', async () => {
+    const db = new MoverDB(`counters-${crypto.randomUUID()}`);
+    dbs.push(db);
+    const body = graphBody(
+      [
+        { n: 1, incident: 0, status: 'new', severity: 'high', day: '2026-11-30', hour: 3 },
+        { n: 2, incident: 0, status: 'inProgress', severity: 'low', day: '2026-11-29', hour: 4 },
+        { n: 3, incident: 0, status: 'new', severity: 'low', day: '2026-11-01', hour: 5 },
+      ],
+      'active',
+    );
+    const parsed = parseImport(JSON.stringify(body));
+    if (!parsed.ok) throw new Error('bad fixture');
+    await writeImport(db, parsed.data, { now: '2026-12-01T00:00:00Z' });
+    await db.transaction('rw', db.alerts, async () => {
+      // Read, changed in place (the remembered keys must be those of the stored record), put back.
+      const [one, two] = await db.alerts.bulkGet(['da1', 'da2']);
+      one!.status = 'resolved';
+      one!.lastActivityDateTime = '2026-11-02T10:00:00Z';
+      await db.alerts.bulkPut([one!]);
+      // Written twice in one transaction: the second write replaces the first one's counts.
+      two!.severity = 'high';
+      await db.alerts.put(two!);
+      two!.severity = 'medium';
+      await db.alerts.put(two!);
+      // Read again after the write, then deleted.
+      const again = await db.alerts.get('da1');
+      expect(again?.status).toBe('resolved');
+      await db.alerts.delete('da1');
+      // Deleted, then put back under the same id.
+      await db.alerts.put({ ...again!, status: 'new' });
+      await db.alerts.where('id').equals('da3').delete();
+    });
+    await expectCountersAgree(db, 'after the transaction');
+    expect((await db.alerts.get('da1'))?.status).toBe('new');
+    expect(await db.alerts.get('da3')).toBeUndefined();
+  });
+
   it('are counted from scratch when a store made before them (schema version 2) opens', async () => {
     const fixture = JSON.parse(
       readFileSync(new URL('../../fixtures/store/v2.json', import.meta.url), 'utf8'),
