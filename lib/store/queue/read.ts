@@ -33,6 +33,8 @@ export const CHECKPOINT_EVERY = 100;
 const CHUNK = 1_000;
 /** Fewest records a window's first chunk reads. */
 const MIN_FIRST_CHUNK = 64;
+/** Records a window's later chunks read beyond the estimate of what it still needs. */
+const NEXT_CHUNK_MARGIN = 16;
 /** Reading values costs about this many times what skipping index entries natively does (Chromium). */
 const SCAN_COST = 4;
 
@@ -137,6 +139,8 @@ export async function scan(
     signal?: AbortSignal;
     /** Records read by the first chunk (then four times as many each chunk, up to CHUNK). */
     firstChunk?: number;
+    /** Records to read in the next chunk, given the last chunk's size (instead of four times as many). */
+    nextChunk?(size: number): number;
   } = {},
 ): Promise<{ examined: number; ended: boolean }> {
   const table = tableOf(db, plan);
@@ -180,7 +184,7 @@ export async function scan(
       continue;
     }
     from = { pos: last, inclusive: false };
-    size = Math.min(CHUNK, size * 4);
+    size = Math.max(1, Math.min(CHUNK, opts.nextChunk ? opts.nextChunk(size) : size * 4));
     want = size + run;
   }
 }
@@ -298,21 +302,32 @@ async function readFromPosition<T>(
   const match = (plan.match ?? (() => true)) as (row: Row) => boolean;
   let index = start ? start.index : 0;
   const out: Row[] = [];
-  // A window needs `wanted` matches: a first chunk of about twice that (most queues keep about half of what they
-  // read), not a full CHUNK of records, which costs several times more to read than the window itself.
+  // A window needs `wanted` matches: a first chunk of three times that (the default queues keep a third to a half
+  // of what they read), not a full CHUNK of records, which costs several times more to read than the window.
   const wanted = Math.max(0, offset - index) + limit;
+  // Later chunks: what is still missing at the share of matches seen so far (with a margin), so a queue that
+  // keeps a third of what it reads does not read four times the first chunk for its last few rows.
+  let examined = 0;
+  let matched = 0;
+  const nextChunk = (size: number) => {
+    const missing = wanted - matched;
+    if (matched === 0) return size * 4;
+    return Math.ceil((missing * examined * 1.25) / matched) + NEXT_CHUNK_MARGIN;
+  };
   await scan(
     db,
     plan,
     start ? { pos: start.pos, inclusive: start.inclusive ?? true } : null,
     (row, pos) => {
+      examined++;
       if (!match(row)) return true;
+      matched++;
       cache?.note(index, pos);
       if (index >= offset) out.push(row);
       index++;
       return out.length < limit;
     },
-    { signal, firstChunk: Math.max(MIN_FIRST_CHUNK, wanted * 2) },
+    { signal, firstChunk: Math.max(MIN_FIRST_CHUNK, wanted * 3), nextChunk },
   );
   return out as unknown as T[];
 }
