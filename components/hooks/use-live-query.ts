@@ -1,5 +1,5 @@
 import { liveQuery } from 'dexie';
-import { useEffect, useState } from 'preact/hooks';
+import { useLayoutEffect, useState } from 'preact/hooks';
 
 export type LiveState<T> =
   | { status: 'loading'; data: undefined; error: undefined }
@@ -12,7 +12,10 @@ export type LiveState<T> =
  */
 export function useLiveQuery<T>(query: () => Promise<T> | T, deps: unknown[]): LiveState<T> {
   const [state, setState] = useState<LiveState<T>>({ status: 'loading', data: undefined, error: undefined });
-  useEffect(() => {
+  // Subscribed as the view commits, not after the next frame is painted (Preact runs plain effects after a
+  // requestAnimationFrame): the read starts a frame sooner, and a view whose children read in turn (the side
+  // panel, then its queue) does not pay a frame at every level before its first rows.
+  useLayoutEffect(() => {
     const sub = liveQuery(query).subscribe({
       next: (data) => setState({ status: 'ready', data, error: undefined }),
       error: (error) => {

@@ -5,7 +5,7 @@
  * (Dexie's `storagemutated`, which also carries writes made by the background).
  */
 import Dexie from 'dexie';
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { MoverDB } from '@/lib/store/db';
 import {
   countQueue,
@@ -75,7 +75,8 @@ export function useQueue<T>(plan: QueuePlan<T>): QueueView<T> {
   if (cacheRef.current.planKey !== plan.key) cacheRef.current = new ScanCache(plan.key);
   const planRef = useRef(plan);
   planRef.current = plan;
-  useEffect(() => {
+  // As the view commits (like useLiveQuery): the count starts with the first window, not a frame after it.
+  useLayoutEffect(() => {
     const ctrl = new AbortController();
     const cache = new ScanCache(plan.key);
     // First count of this plan: windows may use its checkpoints as they appear. A recount after a change
@@ -118,7 +119,10 @@ export function useQueue<T>(plan: QueuePlan<T>): QueueView<T> {
       start,
       rows: await readWindow(db, plan, start, size, { cache: cacheRef.current, total: count?.total }),
     }),
-    [db, plan.key, start, size, counted],
+    // A window past the first starts from what the count learnt (its total, checkpoints, segments): read it
+    // again once the count is there. The first window needs none of it, and reading it again would throw away
+    // a read that is almost done (the count often arrives a moment before it), delaying the first rows.
+    [db, plan.key, start, size, start === 0 ? undefined : counted],
   );
   const last = useRef<Window<T> | undefined>(undefined);
   if (win.status === 'ready') last.current = win.data;

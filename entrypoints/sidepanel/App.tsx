@@ -22,14 +22,15 @@ export function App() {
   const current = section === 'alerts' ? 'alerts' : 'incidents';
 
   let body: ComponentChildren;
-  if (any.status === 'loading') body = <p class="muted">Loading…</p>;
-  else if (any.status === 'error')
+  // While `any` is read, the view is already mounted and reading its own rows (a queue's first window does not
+  // wait for this read first); an empty store then shows the empty state instead.
+  if (any.status === 'error')
     body = (
       <p role="alert" class="error">
         The store could not be opened. Reload the extension.
       </p>
     );
-  else if (!any.data) body = lost ? null : <EmptyState />;
+  else if (any.status === 'ready' && !any.data) body = lost ? null : <EmptyState />;
   else if (current === 'alerts')
     body = id ? <AlertDetails key={id} id={id} /> : <AlertsQueue params={route.params} />;
   else
