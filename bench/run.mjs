@@ -58,6 +58,8 @@ export function plan(env = process.env) {
             ],
     viaBackground: quick ? { counts: [1, 100], runs: [1, 1] } : { counts: [1, 100, 1000], runs: [5, 3, 1] },
     import: quick ? { alerts: 2_000, runs: 2 } : { alerts: 5_000, runs: 3 },
+    /** One Graph file imported as a stream: a million alerts in the million-alert tier, else 100,000. */
+    streamImport: { alerts: quick ? 20_000 : largest >= 1_000_000 ? 1_000_000 : 100_000 },
     queueRuns: quick ? 2 : 3,
     typeahead: { runs: quick ? 2 : 5, naiveKeystrokes: 3 },
     /** Five incidents of 1,000 alerts merged (at the largest store), next to the same writes in raw IndexedDB. */
@@ -160,7 +162,17 @@ const timed = async (label, fn) => {
 };
 
 /** The parts a run can measure, in the order they run. */
-export const PARTS = ['queues', 'popup', 'import', 'move', 'viaBackground', 'typeahead', 'suggest', 'merge'];
+export const PARTS = [
+  'queues',
+  'popup',
+  'import',
+  'streamImport',
+  'move',
+  'viaBackground',
+  'typeahead',
+  'suggest',
+  'merge',
+];
 
 export async function main() {
   const started = Date.now();
@@ -181,6 +193,7 @@ export async function main() {
     bundles: null,
     sizes: {},
     import: null,
+    streamImport: null,
     typeahead: null,
     suggest: null,
   };
@@ -268,6 +281,11 @@ export async function main() {
               seed: p.seed + 100,
               runs: p.import.runs,
             }),
+          );
+        }
+        if (i === 0 && wanted('streamImport')) {
+          result.streamImport = await timed('streaming import', () =>
+            call(page, 'streamImport', { alerts: p.streamImport.alerts, seed: p.seed + 150 }),
           );
         }
         const cases = [];

@@ -10,9 +10,10 @@ import { counts, MoverDB } from '@/lib/store/db';
 import { fillStore } from './fill';
 import { importBench } from './import-bench';
 import { mergeBench } from './merge-bench';
-import { importLib, moveLib, queueLib, sampleData, searchLib, suggestLib } from './modules';
+import { importLib, moveLib, queueLib, sampleData, searchLib, streamImportLib, suggestLib } from './modules';
 import { moveBench, rng } from './move-bench';
 import { openRaw, rawCount, rawPage } from './raw-idb';
+import { streamImportBench } from './stream-import-bench';
 import { suggestBench } from './suggest-bench';
 import { generate, type SliceOptions, toGraphFile } from './tenant';
 import { typeaheadBench } from './typeahead-bench';
@@ -74,6 +75,15 @@ const bench = {
     say('Import…');
     const file = toGraphFile(generate(sample.module, options, new Date().toISOString()));
     return { available: true as const, ...(await importBench(lib.module, file, options.runs)) };
+  },
+
+  /** A large Graph file imported as a stream (never one string), next to a raw bulk put of its records. */
+  async streamImport(options: { alerts: number; seed: number }) {
+    const [lib, sample] = await Promise.all([streamImportLib(), sampleData()]);
+    if (!lib.ok) return unavailable(lib.reason);
+    if (!sample.ok) return unavailable(`needs sample data: ${sample.reason}`);
+    say('Streaming import…');
+    return { available: true as const, ...(await streamImportBench(lib.module, sample.module, options)) };
   },
 
   /** Merge of five incidents of 1,000 alerts each next to a raw IndexedDB transaction doing the same writes. */

@@ -18,6 +18,8 @@ export type SampleDataModule = Pick<typeof import('@/lib/data/sample'), 'generat
 
 export const sampleData = () => load<SampleDataModule>('lib/data/sample', () => import('@/lib/data/sample'));
 export const importLib = () => load('lib/data/import', () => import('@/lib/data/import'));
+export const streamImportLib = () =>
+  load('lib/data/import/stream.ts', () => import('@/lib/data/import/stream'));
 export const moveLib = () => load('lib/move/move.ts', () => import('@/lib/move/move'));
 export const searchLib = () =>
   load('lib/store/incident-search.ts', () => import('@/lib/store/incident-search'));
