@@ -38,6 +38,7 @@ export default defineBackground(() => {
     faults: testFaults(db),
     guard: safety.guard,
     backup: safety.backup,
+    storageEstimate: async () => navigator.storage.estimate(),
   };
   const handle = createRouter(deps);
 
@@ -52,7 +53,12 @@ export default defineBackground(() => {
       port.disconnect();
       return;
     }
-    const receive = createImportSession({ db, now: deps.now, post: (msg) => port.postMessage(msg) });
+    const receive = createImportSession({
+      db,
+      now: deps.now,
+      post: (msg) => port.postMessage(msg),
+      storageEstimate: deps.storageEstimate,
+    });
     port.onMessage.addListener((msg) => void receive(msg));
     // Closed before the end (Cancel, the page went away): the staged part of the file is dropped.
     port.onDisconnect.addListener(() => void receive.cancel());

@@ -8,7 +8,7 @@
 
 import { createStreamImport, dropStaleStages } from '../data/import/stream';
 import { loadSample } from '../data/sample';
-import { isStorageFull, STORAGE_FULL } from '../model/errors';
+import { isStorageFullAfter, type StorageEstimate } from '../model/errors';
 import type { MoverDB } from '../store/db';
 import { type ImportProgress, importPortMessage } from './protocol';
 
@@ -16,12 +16,18 @@ import { type ImportProgress, importPortMessage } from './protocol';
 const MAX_FILE_GB = 4;
 const MAX_FILE_CHARS = MAX_FILE_GB * 1024 * 1024 * 1024;
 
+/** The import's words for a write refused for want of storage (lib/model/errors.ts STORAGE_FULL). */
+export const IMPORT_STORAGE_FULL =
+  'The browser has no room left for the extension’s data, so nothing was imported. Free disk space, or export and clear data you no longer need, then try again.';
+
 export function createImportSession(deps: {
   db: MoverDB;
   now(): string;
   post(msg: ImportProgress): void;
   /** Names this import's staged batches; default a random id. */
   session?: string;
+  /** `navigator.storage.estimate`: a write that failed for no reason we know, with little room left, is a full disk. */
+  storageEstimate?(): Promise<StorageEstimate>;
 }) {
   let received = 0;
   let finished = false;
@@ -53,6 +59,7 @@ export function createImportSession(deps: {
       return fail('The import was interrupted by a malformed message. Nothing was imported.');
     const msg = parsed.data;
     try {
+      if (msg.type !== 'chunk' || received === 0) await deps.db.reopenIfOpenFailed();
       if (msg.type === 'chunk') {
         received += msg.text.length;
         if (received > MAX_FILE_CHARS)
@@ -89,7 +96,9 @@ export function createImportSession(deps: {
     } catch (e) {
       console.error('[incident-mover] import failed', e);
       fail(
-        isStorageFull(e) ? STORAGE_FULL : 'The import failed while writing. Nothing was changed; try again.',
+        (await isStorageFullAfter(e, deps.storageEstimate))
+          ? IMPORT_STORAGE_FULL
+          : 'The import failed while writing. Nothing was changed; try again.',
       );
     }
   };

@@ -8,7 +8,7 @@ import type { BackupService } from '../data/backup';
 import { loadSample } from '../data/sample';
 import { isMergeRecord, mergeAsMoveResult, mergeIncidents, undoMerge } from '../merge';
 import type { Profile } from '../model';
-import { isStorageFull, STORAGE_FULL } from '../model/errors';
+import { isStorageFull, isStorageFullAfter, STORAGE_FULL, type StorageEstimate } from '../model/errors';
 import { moveAlerts, moveStatus, splitIncident, undoMove } from '../move';
 import type { MoverDB } from '../store/db';
 import { createStoreGuard, type StoreGuard } from '../store/guard';
@@ -68,6 +68,8 @@ export interface RouterDeps {
   /** The witness of what the store holds (lib/store/guard.ts); it also clears the store. In memory if not given. */
   guard?: StoreGuard;
   backup?: Pick<BackupService, 'now' | 'restore'>;
+  /** `navigator.storage.estimate`: a write that failed for no reason we know, with little room left, is a full disk. */
+  storageEstimate?(): Promise<StorageEstimate>;
 }
 
 export type SenderKind = 'extension' | 'content' | 'foreign';
@@ -315,11 +317,14 @@ export function createRouter(deps: RouterDeps) {
       };
     }
     try {
+      await deps.db.reopenIfOpenFailed();
       const data = isContentType
         ? await handleContent(req as ContentRequest, sender)
         : await handlePage(req as PageRequest);
       return { ok: true, data } as Response<Request['type']>;
     } catch (e) {
+      if (await isStorageFullAfter(e, deps.storageEstimate))
+        return { ok: false, error: { code: 'internal', message: STORAGE_FULL } };
       return errorResponse(e);
     }
   };

@@ -44,3 +44,36 @@ export function isStorageFull(e: unknown): boolean {
   }
   return false;
 }
+
+/** What `navigator.storage.estimate()` answers (quota is usage plus the free disk for an extension with unlimitedStorage). */
+export interface StorageEstimate {
+  usage?: number;
+  quota?: number;
+}
+
+/** Less room than this left for the extension's data, and a write that failed for no reason we know is put down to it. */
+export const LOW_ROOM_BYTES = 64 * 1024 * 1024;
+
+/** Failures of the code itself, never of the disk. */
+const PROGRAMMING_ERRORS = new Set(['TypeError', 'RangeError', 'ReferenceError', 'SyntaxError', 'ZodError']);
+
+/**
+ * Whether a failed write was refused for want of storage: recognised from the error itself, or, when the browser
+ * gave no reason we know (Chromium sometimes aborts a transaction on a full disk with no file error in it), from
+ * how little room the browser says is left. A refusal of ours (MoverError) or a bug is never put down to the disk.
+ */
+export async function isStorageFullAfter(
+  e: unknown,
+  estimate?: () => Promise<StorageEstimate>,
+): Promise<boolean> {
+  if (e instanceof MoverError) return false;
+  if (isStorageFull(e)) return true;
+  const name = (e as { name?: unknown } | null | undefined)?.name;
+  if (!estimate || (typeof name === 'string' && PROGRAMMING_ERRORS.has(name))) return false;
+  try {
+    const { usage, quota } = await estimate();
+    return typeof quota === 'number' && quota - (usage ?? 0) < LOW_ROOM_BYTES;
+  } catch {
+    return false;
+  }
+}

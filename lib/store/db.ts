@@ -110,6 +110,8 @@ export class MoverDB extends Dexie {
   moves!: EntityTable<MoveRecord, 'token'>;
   outbox!: EntityTable<OutboxItem, 'id'>;
   meta!: EntityTable<MetaRow, 'key'>;
+  /** Closed because a newer schema took over: never opened again by this code. */
+  private closedForGood = false;
 
   constructor(name = DB_NAME, options: MoverDBOptions = {}) {
     const { onUpgradeElsewhere, ...dexieOptions } = options;
@@ -120,12 +122,23 @@ export class MoverDB extends Dexie {
         // A deletion (newVersion null): Dexie's own handler closes and reopens on the next query.
         if (!event.newVersion) return;
         // Closed for good: code that knows only the old schema must not reopen and write with it.
+        this.closedForGood = true;
         this.close({ disableAutoOpen: true });
         onUpgradeElsewhere();
         // Stops Dexie's own handler, which would close again with reopening allowed.
         return false;
       });
     }
+  }
+
+  /**
+   * Opens the store again if its last open failed. On a full disk Chromium closes the store after a failed write
+   * and refuses to open it again while the disk is full; Dexie then answers every later query with that old
+   * error, even once there is room, until it is opened again. A store closed for good stays closed.
+   */
+  async reopenIfOpenFailed(): Promise<void> {
+    if (this.closedForGood || this.isOpen() || !this.hasFailed()) return;
+    await this.open().catch(() => undefined);
   }
 }
 
