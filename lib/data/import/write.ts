@@ -79,7 +79,11 @@ export async function writeImport(
 
   return db.transaction('rw', [db.incidents, db.alerts, db.activity], async () => {
     // What the store holds now, read in bulk (nothing to read into an empty store: the common first import).
-    const storeIsEmpty = (await db.alerts.count()) === 0 && (await db.incidents.count()) === 0;
+    // Whether a first record exists, not a count: counting reads every key, and a streamed import calls this
+    // once per staged batch into a growing store.
+    const storeIsEmpty =
+      (await db.alerts.limit(1).primaryKeys()).length === 0 &&
+      (await db.incidents.limit(1).primaryKeys()).length === 0;
     const before = storeIsEmpty ? [] : await db.alerts.bulkGet(alertIds);
     const previousVersion = new Map<string, number>();
     const touched = new Set([...fileIncidentIds, ...looseByIncident.keys()]);
