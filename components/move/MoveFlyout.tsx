@@ -40,6 +40,11 @@ export interface MoveFlyoutProps {
    * (its Undo). `onClose` is not called in that case.
    */
   onMoved(result: MoveResult): void;
+  /**
+   * For alerts selected on a web page: what the page showed in each alert's row when the analyst clicked (by id).
+   * Page text, so only ever rendered as text, and only where it disagrees with the store's record.
+   */
+  shownByPage?: ReadonlyMap<string, string> | undefined;
   /** A suggested incident picked before the flyout opened (alert details): the target, with its reasons. */
   initialSuggestion?: Suggestion | undefined;
 }
@@ -76,7 +81,7 @@ function moveErrorMessage(e: unknown): string {
   return errorMessage(e);
 }
 
-export function MoveFlyout({ alertIds, onClose, onMoved, initialSuggestion }: MoveFlyoutProps) {
+export function MoveFlyout({ alertIds, onClose, onMoved, initialSuggestion, shownByPage }: MoveFlyoutProps) {
   const reader = useFlyoutReader();
   const { profile, loaded: profileLoaded } = useProfile();
   const uid = useId();
@@ -283,6 +288,7 @@ export function MoveFlyout({ alertIds, onClose, onMoved, initialSuggestion }: Mo
             entries={entries}
             sourceById={sourceById}
             seenVersions={seenVersions.current}
+            shownByPage={shownByPage}
           />
           <SuggestedIncidents
             status={suggested.status}

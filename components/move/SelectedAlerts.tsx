@@ -1,5 +1,6 @@
 /** The flyout's list of the selected alerts: each with its id and incident, or why it can't be moved. Props only. */
 import type { FlyoutAlert, FlyoutIncident } from '@/lib/move/flyout-reader';
+import { pageShowsTitle } from '@/lib/sites/rows';
 import { plural } from '../labels/graph-words';
 
 /** At most this many alerts are listed by name; the rest are counted. */
@@ -21,6 +22,23 @@ export interface SelectedAlertsProps {
   sourceById: ReadonlyMap<string, Pick<FlyoutIncident, 'displayName'>>;
   /** The versions this panel first showed: an alert at another version changed elsewhere since. */
   seenVersions: Readonly<Record<string, number>>;
+  /** What a web page showed in each alert's row when the analyst clicked there (by alert id). */
+  shownByPage?: ReadonlyMap<string, string> | undefined;
+}
+
+/**
+ * The store's record is what moves; the page is third-party code. Where the page's row did not show the record's
+ * title, say what it showed (as text), so an analyst misled by the page notices before Save.
+ */
+function PageDisagrees({ shown, title }: { shown: string | undefined; title?: string }) {
+  if (shown === undefined || (title !== undefined && pageShowsTitle(shown, title))) return null;
+  return (
+    <span class="warn page-shown">
+      {title === undefined
+        ? `The page showed: “${shown}”.`
+        : `The page showed this row as “${shown}”, not with this alert’s title. Check it is the alert you meant: the alert with this id is the one that moves.`}
+    </span>
+  );
 }
 
 export function SelectedAlerts({
@@ -30,6 +48,7 @@ export function SelectedAlerts({
   entries,
   sourceById,
   seenVersions,
+  shownByPage,
 }: SelectedAlertsProps) {
   const unknownCount = entries.filter((e) => e.kind !== 'movable').length;
   return (
@@ -50,6 +69,7 @@ export function SelectedAlerts({
               <li key={entry.id} data-alert-id={entry.id} class="unmovable">
                 <span class="alert-id">{entry.id}</span>
                 <span class="warn">Not in the extension’s data, so it can’t be moved.</span>
+                <PageDisagrees shown={shownByPage?.get(entry.id)} />
               </li>
             );
           }
@@ -72,6 +92,7 @@ export function SelectedAlerts({
                 In incident {source ? `${source.displayName} ` : ''}({a.incidentId})
               </span>
               {changed && <span class="warn">Changed in another view since this panel opened.</span>}
+              <PageDisagrees shown={shownByPage?.get(a.id)} title={a.title} />
             </li>
           );
         })}

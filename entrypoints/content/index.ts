@@ -38,6 +38,9 @@ export default defineContentScript({
         // The extension was reloaded: this context is invalid and tears itself down.
       }
     };
+    // The test build lets the e2e tests read what scanning costs, from this script's own (isolated) world.
+    if (import.meta.env.WXT_TEST_BUILD === '1')
+      Object.assign(globalThis, { __incidentMoverScanStats: (reset?: boolean) => controller.stats(reset) });
     ctx.onInvalidated(() => controller.destroy());
     ctx.addEventListener(window, 'wxt:locationchange', () => void refresh());
     // Back from the options page (a site switched on or off): ask again.

@@ -17,7 +17,7 @@ export const STATUS_MS = 8_000;
 type State =
   | { kind: 'loading' }
   | { kind: 'failed'; message: string }
-  | { kind: 'moving'; alertIds: string[] }
+  | { kind: 'moving'; alertIds: string[]; shownByPage: ReadonlyMap<string, string> }
   | { kind: 'moved'; result: MoveResult };
 
 export function readNonce(hash: string): string | undefined {
@@ -45,7 +45,19 @@ export function FlyoutApp({ hash, close }: { hash: string; close(): void }) {
       return;
     }
     send({ type: 'flyout.selection', nonce })
-      .then((selection) => setState({ kind: 'moving', alertIds: selection.alertIds }))
+      .then((selection) =>
+        setState({
+          kind: 'moving',
+          alertIds: selection.alertIds,
+          // What the page showed for each alert at the click: shown beside the store's record where they differ.
+          shownByPage: new Map(
+            (selection.pageTitles ?? []).flatMap((title, i) => {
+              const id = selection.alertIds[i];
+              return id === undefined ? [] : [[id, title] as const];
+            }),
+          ),
+        }),
+      )
       .catch((e) => setState({ kind: 'failed', message: errorMessage(e) }));
   }, [hash]);
 
@@ -84,6 +96,7 @@ export function FlyoutApp({ hash, close }: { hash: string; close(): void }) {
     return (
       <MoveFlyout
         alertIds={state.alertIds}
+        shownByPage={state.shownByPage}
         onClose={close}
         onMoved={(result) => {
           setDeadline(Date.now() + STATUS_MS);

@@ -18,6 +18,8 @@ export interface Handoff {
   alertIds: string[];
   /** The page's origin, for the window to say where the alerts came from. */
   origin: string;
+  /** What the page showed in each alert's row at the click (same order as `alertIds`), when it said. */
+  pageTitles?: string[];
 }
 
 const keyOf = (nonce: string) => `flyout:${nonce}`;
@@ -44,5 +46,10 @@ export async function takeHandoff(session: SessionStore, nonce: string, now: str
   if (!stored || (stored.expires ?? 0) < Date.parse(now)) {
     throw new MoverError('not-found', 'This move window has expired. Select the alerts on the page again.');
   }
-  return { alertIds: stored.alertIds, origin: stored.origin };
+  const titles = stored.pageTitles;
+  return {
+    alertIds: stored.alertIds,
+    origin: stored.origin,
+    ...(Array.isArray(titles) && titles.length === stored.alertIds.length ? { pageTitles: titles } : {}),
+  };
 }

@@ -54,6 +54,9 @@ export const pageRequest = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('sync.signOut') }),
 ]);
 
+/** The most of a row's text the content script sends as what the page showed (lib/sites/rows.ts cuts it). */
+export const MAX_PAGE_TITLE = 300;
+
 /** Requests a content script may send: only what a page button needs. Never a move. */
 export const contentRequest = z.discriminatedUnion('type', [
   /** The site adapters that apply to the page (validated here, so the content script carries no schema library). */
@@ -61,6 +64,11 @@ export const contentRequest = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('page.openFlyout'),
     alertIds: z.array(z.string().max(200)).min(1).max(1_000),
+    /**
+     * What the page showed in each alert's row at the click, in the same order (text, cut by the content script):
+     * the move window shows it next to the store's record when the two disagree. Never trusted, never markup.
+     */
+    pageTitles: z.array(z.string().max(MAX_PAGE_TITLE)).max(1_000).optional(),
   }),
 ]);
 
@@ -90,7 +98,7 @@ export interface ResponseMap {
   'move.status': { committed: false } | { committed: true; result: MoveResult };
   'merge.run': MergeResult;
   'merge.undo': MergeResult;
-  'flyout.selection': { alertIds: string[]; origin: string };
+  'flyout.selection': { alertIds: string[]; origin: string; pageTitles?: string[] };
   'incident.split': MoveResult;
   'sites.sync': { registered: string[]; disabled: string[] };
   'sync.now': { pulled: number; pushed: number };

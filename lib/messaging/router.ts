@@ -285,7 +285,11 @@ export function createRouter(deps: RouterDeps) {
           throw new MoverError('internal', 'The move window is not available in this build.');
         const nonce = await handOff(
           deps.session,
-          { alertIds: req.alertIds, origin: senderOrigin(sender.url) },
+          {
+            alertIds: req.alertIds,
+            origin: senderOrigin(sender.url),
+            ...(req.pageTitles ? { pageTitles: req.pageTitles } : {}),
+          },
           deps.newToken(),
           deps.now(),
         );

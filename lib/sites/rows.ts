@@ -212,3 +212,41 @@ export function isRowSelected(row: Element, adapter: SiteAdapter): boolean {
 export function selectedRows<T extends AlertRow>(rows: readonly T[], adapter: SiteAdapter): T[] {
   return rows.filter((r) => isRowSelected(r.row, adapter));
 }
+
+/** The most of a row's text sent as what the page showed (lib/messaging/protocol.ts `MAX_PAGE_TITLE`). */
+export const PAGE_TITLE_CHARS = 300;
+
+const collapse = (s: string) => s.replace(/\s+/g, ' ').trim();
+
+/**
+ * What the page shows for this alert, as a person reads it: the text of the link that carries the id when the
+ * adapter reads ids from links, else the row's rendered text (`innerText`, so text the page hides doesn't count),
+ * whitespace collapsed and cut at PAGE_TITLE_CHARS. Only ever shown as text.
+ */
+export function readRowTitle(row: Element, adapter: SiteAdapter): string {
+  const link = findIdLink(row, adapter)?.link;
+  const from = (el: Element) => collapse((el as HTMLElement).innerText ?? el.textContent ?? '');
+  const text = (link && from(link)) || from(row);
+  return text.length > PAGE_TITLE_CHARS ? `${text.slice(0, PAGE_TITLE_CHARS - 1)}…` : text;
+}
+
+const comparable = (s: string) => collapse(s.normalize('NFKC')).toLowerCase();
+
+/**
+ * Whether the page's text for a row shows the store's title for its alert (the whole title, anywhere in the row's
+ * text, ignoring case and spacing; a title the page cut short with "…" counts if what it shows is the title's
+ * start). False means the page showed the analyst something else under this id.
+ */
+export function pageShowsTitle(pageText: string, title: string): boolean {
+  const page = comparable(pageText);
+  const wanted = comparable(title);
+  if (!wanted || page.includes(wanted)) return true;
+  for (const part of page.split(/…|\.\.\./).slice(0, -1)) {
+    const tail = part.trimEnd();
+    // The longest suffix of the text before the ellipsis that starts the title, at least 12 characters of it.
+    for (let start = Math.max(0, tail.length - wanted.length); start <= tail.length - 12; start++) {
+      if (wanted.startsWith(tail.slice(start))) return true;
+    }
+  }
+  return false;
+}

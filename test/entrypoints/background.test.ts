@@ -1,6 +1,7 @@
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import background from '@/entrypoints/background';
+import { MAX_PAGE_TITLE } from '@/lib/messaging/protocol';
 import { DEFAULT_PROFILE } from '@/lib/model';
 import { profileItem } from '@/lib/settings/profile';
 import { MoverDB } from '@/lib/store/db';
@@ -143,6 +144,36 @@ describe('background messages', () => {
     const secondNonce = String(windows.mock.calls[1]![0]!.url).split('#')[1]!;
     const fromPage = await sendAs(contentSender, { type: 'flyout.selection', nonce: secondNonce });
     expect(fromPage).toMatchObject({ ok: false, error: { code: 'forbidden-sender' } });
+    windows.mockRestore();
+  });
+
+  it('hands what the page showed for each alert to the move window with the ids, and nothing that does not line up', async () => {
+    const windows = vi.spyOn(fakeBrowser.windows, 'create').mockResolvedValue({} as never);
+    const nonceOf = (n: number) => String(windows.mock.calls[n]![0]!.url).split('#')[1]!;
+    await sendAs(contentSender, {
+      type: 'page.openFlyout',
+      alertIds: ['da1', 'da2'],
+      pageTitles: ['Phishing mail reported', 'Benign test'],
+    });
+    expect((await sendAs(pageSender, { type: 'flyout.selection', nonce: nonceOf(0) })).data).toEqual({
+      alertIds: ['da1', 'da2'],
+      origin: 'https://portal.example.com',
+      pageTitles: ['Phishing mail reported', 'Benign test'],
+    });
+    // Titles that don't pair up with the ids are not handed on (the window would pair them wrongly).
+    await sendAs(contentSender, { type: 'page.openFlyout', alertIds: ['da1', 'da2'], pageTitles: ['One'] });
+    expect((await sendAs(pageSender, { type: 'flyout.selection', nonce: nonceOf(1) })).data).toEqual({
+      alertIds: ['da1', 'da2'],
+      origin: 'https://portal.example.com',
+    });
+    // A page's text is bounded like every other field.
+    const long = await sendAs(contentSender, {
+      type: 'page.openFlyout',
+      alertIds: ['da1'],
+      pageTitles: ['x'.repeat(MAX_PAGE_TITLE + 1)],
+    });
+    expect(long).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    expect(windows).toHaveBeenCalledTimes(2);
     windows.mockRestore();
   });
 });

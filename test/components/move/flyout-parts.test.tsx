@@ -54,6 +54,38 @@ describe('SelectedAlerts', () => {
     expect(screen.getByText(/Not in the extension’s data/)).toBeTruthy();
     expect(screen.getByText(/You don’t have access to this alert/)).toBeTruthy();
   });
+
+  it('quotes, as text, what a web page showed for an alert where it is not the alert’s title', () => {
+    render(
+      <SelectedAlerts
+        summaryId="s"
+        status="ready"
+        selectedCount={3}
+        entries={[
+          { kind: 'movable', alert: alert('da1') },
+          { kind: 'movable', alert: alert('da2') },
+          { kind: 'unknown', id: 'gone' },
+        ]}
+        sourceById={new Map()}
+        seenVersions={{ da1: 1, da2: 1 }}
+        shownByPage={
+          new Map([
+            ['da1', 'Alert da1 High 3 min ago'],
+            ['da2', '<img src=x onerror="window.__pwned=1">Benign test'],
+            ['gone', 'Something the store lacks'],
+          ])
+        }
+      />,
+    );
+    const items = screen.getAllByRole('listitem');
+    // The page showed da1's own title: no warning.
+    expect(items[0]!.textContent).not.toContain('The page showed');
+    expect(items[1]!.textContent).toContain(
+      'The page showed this row as “<img src=x onerror="window.__pwned=1">Benign test”, not with this alert’s title.',
+    );
+    expect(items[1]!.querySelector('img')).toBeNull();
+    expect(items[2]!.textContent).toContain('The page showed: “Something the store lacks”.');
+  });
 });
 
 describe('SavePreview', () => {

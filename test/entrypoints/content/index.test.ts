@@ -63,7 +63,7 @@ it("asks the background for this page's adapters, asks again when the page comes
   received.length = 0;
   shadowRootOf(buttons()[0]!)!.querySelector('button')!.click();
   await settle();
-  expect(received).toEqual([{ type: 'page.openFlyout', alertIds: ['a_1'] }]);
+  expect(received).toEqual([{ type: 'page.openFlyout', alertIds: ['a_1'], pageTitles: ['One'] }]);
 });
 
 it('adds nothing when the background answers with something malformed', async () => {

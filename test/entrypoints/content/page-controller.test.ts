@@ -2,10 +2,14 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createPageController, type PageController } from '@/entrypoints/content/page-controller';
+import {
+  createPageController,
+  type PageController,
+  ROWS_PER_TICK,
+} from '@/entrypoints/content/page-controller';
 import { shadowRootOf } from '@/entrypoints/content/ui';
 import type { ContentRequest } from '@/lib/messaging/protocol';
-import { effectiveAdapters, MICROFORMAT_ADAPTER, type SiteAdapter } from '@/lib/sites/adapters';
+import { effectiveAdapters, MAX_ROWS, MICROFORMAT_ADAPTER, type SiteAdapter } from '@/lib/sites/adapters';
 
 const PAGE_URL = 'http://127.0.0.1:4173/plain-table.html';
 
@@ -126,9 +130,11 @@ describe('row buttons', () => {
     second.dispatchEvent(new MouseEvent('mousedown', { bubbles: true, composed: true }));
     second.click();
     await settle();
+    // With what the row showed (happy-dom's innerText runs the cells together; Chromium separates them).
     expect(sendMessage).toHaveBeenCalledExactlyOnceWith({
       type: 'page.openFlyout',
       alertIds: ['da638000000000000002_1000000002'],
+      pageTitles: [expect.stringContaining('Credential dumping activity observed')],
     });
     expect(pageRowClicks).not.toHaveBeenCalled();
     expect(pageMouseDowns).not.toHaveBeenCalled();
@@ -155,7 +161,11 @@ describe('row buttons', () => {
     document.querySelector('tbody tr')!.setAttribute('data-alert-id', 'reused_9');
     rowButtons()[0]!.click();
     await settle();
-    expect(sendMessage).toHaveBeenCalledWith({ type: 'page.openFlyout', alertIds: ['reused_9'] });
+    expect(sendMessage).toHaveBeenCalledWith({
+      type: 'page.openFlyout',
+      alertIds: ['reused_9'],
+      pageTitles: [expect.stringContaining('Suspicious PowerShell command line')],
+    });
   });
 
   it('ignores clicks a page script makes on the buttons', async () => {
@@ -265,6 +275,10 @@ describe('selection on the page', () => {
     expect(sendMessage).toHaveBeenCalledWith({
       type: 'page.openFlyout',
       alertIds: ['da638000000000000001_1000000001', 'da638000000000000003_1000000003'],
+      pageTitles: [
+        expect.stringContaining('Suspicious PowerShell command line'),
+        expect.stringContaining('Anomalous sign-in from unfamiliar location'),
+      ],
     });
     tick(boxes[0], false);
     tick(boxes[2], false);
@@ -367,4 +381,102 @@ describe('lifecycle', () => {
     await settle();
     expect(rowHosts()).toHaveLength(0);
   });
+});
+
+describe('cost on big, busy pages', () => {
+  /** `n` rows marked with data-alert-id, each with a checkbox, a title and a "last activity" cell. */
+  function rows(n: number, from = 0): HTMLElement[] {
+    return Array.from({ length: n }, (_, i) => {
+      const row = document.createElement('div');
+      row.setAttribute('data-alert-id', `busy_${from + i}`);
+      row.innerHTML = `<input type="checkbox"><span>Alert ${from + i}</span><span class="when">now</span>`;
+      return row;
+    });
+  }
+  function list(n: number): HTMLElement {
+    const box = document.createElement('div');
+    box.append(...rows(n));
+    document.body.append(box);
+    return box;
+  }
+  const buttonIn = (row: Element) => row.querySelector('incident-mover-row-button') !== null;
+
+  it('reads again only the rows a change touched, not the whole page', async () => {
+    const box = list(2_000);
+    start();
+    expect(rowHosts()).toHaveLength(2_000);
+    controller!.stats(true);
+    // A render: one row's cell rewritten, one row replaced by a new alert, one attribute changed.
+    box.children[10]!.querySelector('.when')!.textContent = '1 s ago';
+    const fresh = rows(1, 9_000)[0]!;
+    box.replaceChild(fresh, box.children[500]!);
+    box.children[1_500]!.setAttribute('data-alert-id', 'busy_reused');
+    await settle();
+    const cost = controller!.stats(true);
+    expect(cost.ticks).toBe(1);
+    expect(cost.rowsRead).toBeLessThanOrEqual(5);
+    expect(buttonIn(fresh)).toBe(true);
+    expect(rowHosts()).toHaveLength(2_000);
+    expect(cost.handled).toBe(2_000);
+  });
+
+  it('spreads a change of many rows over several ticks, a bounded number of rows each', async () => {
+    document.body.innerHTML = '<p>Loading</p>';
+    start();
+    const box = document.createElement('div');
+    box.append(...rows(3 * ROWS_PER_TICK + 10));
+    document.body.append(box);
+    await new Promise((r) => setTimeout(r, 8));
+    // The first tick read one budget; the rest follow without waiting for another change.
+    expect(rowHosts().length).toBeLessThanOrEqual(ROWS_PER_TICK);
+    await vi.waitFor(() => expect(rowHosts()).toHaveLength(3 * ROWS_PER_TICK + 10), { timeout: 10_000 });
+    const cost = controller!.stats();
+    expect(cost.ticks).toBeGreaterThanOrEqual(4);
+    expect(cost.maxRowsPerTick).toBeLessThanOrEqual(ROWS_PER_TICK);
+  });
+
+  it('forgets the rows a page replaces, however often it re-renders', async () => {
+    const box = list(200);
+    start();
+    for (let render = 0; render < 30; render++) {
+      box.replaceChildren(...rows(200, (render + 1) * 1_000));
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    await settle();
+    await vi.waitFor(() => expect(controller!.stats().handled).toBe(200), { timeout: 10_000 });
+    expect(rowHosts()).toHaveLength(200);
+    expect(Array.from(box.children).every(buttonIn)).toBe(true);
+  });
+
+  it('counts rows selected by a "select all" outside the rows when the analyst clicks it, not when a script does', async () => {
+    loadFixture('plain-table.html');
+    start();
+    const all = document.getElementById('select-all')!;
+    const selectAll = (trusted: boolean) => {
+      for (const b of document.querySelectorAll<HTMLInputElement>('tbody input')) b.checked = true;
+      const e = new Event('change', { bubbles: true });
+      Object.defineProperty(e, 'isTrusted', { value: trusted });
+      all.dispatchEvent(e);
+    };
+    selectAll(false);
+    await settle();
+    expect(selectionButton()).toBeUndefined();
+    selectAll(true);
+    await settle();
+    expect(selectionButton()?.textContent).toBe('Move alerts to another incident4');
+  });
+
+  it('keeps buttons on the first rows of a page longer than it fits buttons on, while the page replaces rows', async () => {
+    const box = list(MAX_ROWS + 20);
+    start();
+    expect(rowHosts()).toHaveLength(MAX_ROWS);
+    // A row near the top and one past the cap are replaced by new alerts.
+    const top = rows(1, 50_000)[0]!;
+    const past = rows(1, 60_000)[0]!;
+    box.replaceChild(top, box.children[3]!);
+    box.replaceChild(past, box.children[MAX_ROWS + 5]!);
+    await vi.waitFor(() => expect(buttonIn(top)).toBe(true), { timeout: 10_000 });
+    expect(buttonIn(past)).toBe(false);
+    expect(Array.from(box.children).slice(0, MAX_ROWS).every(buttonIn)).toBe(true);
+  }, 30_000);
 });
