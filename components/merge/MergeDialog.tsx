@@ -11,7 +11,8 @@
 import type { TargetedEvent, TargetedKeyboardEvent } from 'preact';
 import { useId, useMemo, useRef, useState } from 'preact/hooks';
 import { chooseSurvivor, type MergeResult, mergeProblems } from '@/lib/merge';
-import { errorMessage, send } from '@/lib/messaging/client';
+import { ClientError, errorMessage } from '@/lib/messaging/client';
+import { sendMerge } from '@/lib/messaging/move-client';
 import { MAX_COMMENT } from '@/lib/messaging/protocol';
 import type { Incident } from '@/lib/model';
 import { canReadIncident } from '@/lib/model/permissions';
@@ -113,15 +114,19 @@ export function MergeDialog({ incidentIds, pickOther, onClose, onMerged }: Merge
       const expectedVersions = Object.fromEntries(
         ids.flatMap((id) => (Object.hasOwn(seen.current, id) ? [[id, seen.current[id]!]] : [])),
       );
-      const result = await send({
-        type: 'merge.run',
-        input: { incidentIds: ids, comment, reasons: [...reasons], expectedVersions, token: token.current },
+      const result = await sendMerge({
+        incidentIds: ids,
+        comment,
+        reasons: [...reasons],
+        expectedVersions,
+        token: token.current,
       });
       onMerged(result);
     } catch (err) {
       setError(errorMessage(err));
-      // A refused merge changed nothing: the next try is a new request.
-      token.current = crypto.randomUUID();
+      // A refused (or unsaved) merge changed nothing: the next try is a new request. Only while its fate is
+      // unknown does the next try carry the same token, so it can't merge twice.
+      if (!(err instanceof ClientError && err.unanswered)) token.current = crypto.randomUUID();
     } finally {
       setBusy(false);
     }

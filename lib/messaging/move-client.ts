@@ -5,6 +5,7 @@
  * with the same token is harmless anyway: the background answers it with the first result.
  */
 import type { MoveResult } from '../model/move-result';
+import type { MergeResult } from '../store/db';
 import { ClientError, send as sendToBackground } from './client';
 import type { PageRequest, ResponseMap } from './protocol';
 
@@ -13,7 +14,13 @@ export const MOVE_NOT_SAVED =
 export const MOVE_OUTCOME_UNKNOWN =
   'The extension’s background is not answering, so it is not known yet whether the move was saved. Select Save again once it answers: a saved move is not made twice.';
 
+export const MERGE_NOT_SAVED =
+  'The extension’s background stopped before it saved the merge. Nothing was merged; select Merge to try again.';
+export const MERGE_OUTCOME_UNKNOWN =
+  'The extension’s background is not answering, so it is not known yet whether the incidents were merged. Select Merge again once it answers: a saved merge is not made twice.';
+
 type MoveRun = Extract<PageRequest, { type: 'move.run' }>;
+type MergeRun = Extract<PageRequest, { type: 'merge.run' }>;
 type MoveStatus = Extract<PageRequest, { type: 'move.status' }>;
 
 export interface MoveClientDeps {
@@ -39,19 +46,43 @@ export async function sendMove(
   } catch (e) {
     if (!(e instanceof ClientError && e.unanswered)) throw e;
   }
-  // The answer was lost: ask what happened, a few times, while the background starts again.
+  const status = await statusAfterLostAnswer(input.token, deps, MOVE_OUTCOME_UNKNOWN);
+  if (status.committed) return status.result;
+  throw new ClientError('internal', MOVE_NOT_SAVED);
+}
+
+/** The answer was lost: asks what happened to the token, a few times, while the background starts again. */
+async function statusAfterLostAnswer(
+  token: string,
+  deps: MoveClientDeps,
+  unknown: string,
+): Promise<ResponseMap['move.status']> {
   for (const delay of [0, 300, 1_000, 2_000]) {
     if (delay) await deps.wait(delay);
     try {
-      const status: ResponseMap['move.status'] = await deps.send<MoveStatus>({
-        type: 'move.status',
-        token: input.token,
-      });
-      if (status.committed) return status.result;
-      throw new ClientError('internal', MOVE_NOT_SAVED);
+      return await deps.send<MoveStatus>({ type: 'move.status', token });
     } catch (e) {
       if (!(e instanceof ClientError && e.unanswered)) throw e;
     }
   }
-  throw new ClientError('internal', MOVE_OUTCOME_UNKNOWN, [], true);
+  throw new ClientError('internal', unknown, [], true);
+}
+
+/**
+ * Sends a merge the same way: a lost answer is followed by asking whether its token committed (a merge is kept
+ * with the moves). A saved merge's own answer comes from sending it again with the same token, which the
+ * background answers with the first result instead of merging twice.
+ */
+export async function sendMerge(
+  input: MergeRun['input'] & { token: string },
+  deps: MoveClientDeps = defaults,
+): Promise<MergeResult> {
+  try {
+    return await deps.send<MergeRun>({ type: 'merge.run', input });
+  } catch (e) {
+    if (!(e instanceof ClientError && e.unanswered)) throw e;
+  }
+  const status = await statusAfterLostAnswer(input.token, deps, MERGE_OUTCOME_UNKNOWN);
+  if (!status.committed) throw new ClientError('internal', MERGE_NOT_SAVED);
+  return deps.send<MergeRun>({ type: 'merge.run', input });
 }

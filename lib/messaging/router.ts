@@ -62,6 +62,8 @@ export interface RouterDeps {
     afterMoveCommitted(): Promise<void>;
     /** A pause to run inside the move's transaction, before it commits (read before the transaction starts). */
     insideMove?(): Promise<(() => Promise<void>) | undefined>;
+    /** The same inside a merge's transaction. */
+    insideMerge?(): Promise<(() => Promise<void>) | undefined>;
   };
   /** Opens an extension page in a window of its own (the move window for a page's alerts). */
   openWindow?(url: string): Promise<void>;
@@ -216,11 +218,13 @@ export function createRouter(deps: RouterDeps) {
       case 'merge.run':
       case 'merge.undo': {
         const profile = await deps.getProfile();
+        const beforeCommit = req.type === 'merge.run' ? await deps.faults?.insideMerge?.() : undefined;
         const ctx = {
           actor: { displayName: profile.displayName, upn: profile.upn },
           profile,
           now: deps.now,
           newToken: deps.newToken,
+          ...(beforeCommit ? { beforeCommit } : {}),
         };
         const result =
           req.type === 'merge.run'

@@ -4,7 +4,10 @@
  * - every alert is in exactly one incident, and that incident exists;
  * - every incident's derived fields equal a recomputation from its alerts;
  * - the activity log holds each move whole or not at all (a move record and its entries, both or neither);
- * - the outbox holds each move at most once.
+ * - the outbox holds each move at most once;
+ * - merges: every alert is in an incident that is not redirected; a merged incident redirects to its survivor
+ *   (an incident that exists and is not redirected itself) and holds no alert; a merge's log is whole (one
+ *   "incidents merged" entry on the survivor naming every alert it moved, one "merged into" per merged incident).
  */
 import { expect, type Page } from '@playwright/test';
 import type { ActivityEntry, Alert, Incident } from '@/lib/model';
@@ -106,10 +109,28 @@ export function storeProblems(store: WholeStore): string[] {
     entriesByToken.set(e.moveToken, list);
   }
   const moves = new Map(store.moves.map((m) => [m.token, m]));
+  for (const a of store.alerts) {
+    const home = incidents.get(a.incidentId);
+    if (home?.status === 'redirected')
+      problems.push(`alert ${a.id} is in incident ${a.incidentId}, which was merged into another`);
+  }
+  for (const incident of store.incidents) {
+    if (incident.status !== 'redirected') continue;
+    const survivor = incident.redirectIncidentId ? incidents.get(incident.redirectIncidentId) : undefined;
+    if (!survivor || survivor.status === 'redirected')
+      problems.push(
+        `incident ${incident.id} redirects to ${incident.redirectIncidentId ?? 'nothing'}, which is not an incident in use`,
+      );
+  }
+
   for (const [token, entries] of entriesByToken) {
     const move = moves.get(token);
     if (!move) {
       problems.push(`the activity log holds ${entries.length} entries of move ${token}, which was not saved`);
+      continue;
+    }
+    if (move.merge) {
+      problems.push(...mergeLogProblems(move, entries));
       continue;
     }
     const correlated = entries.filter((e) => e.kind === 'alertCorrelated');
@@ -132,6 +153,30 @@ export function storeProblems(store: WholeStore): string[] {
     if (n > 1) problems.push(`the outbox holds move ${token} ${n} times`);
     if (!moves.has(token)) problems.push(`the outbox holds move ${token}, which was not saved`);
   }
+  return problems;
+}
+
+/** A merge's activity: one "incidents merged" entry naming every alert it moved, one "merged into" per merged incident. */
+function mergeLogProblems(move: MoveRecord, entries: ActivityEntry[]): string[] {
+  const merge = move.merge!;
+  if (merge.kind !== 'merge') return [];
+  const problems: string[] = [];
+  const survivorEntries = entries.filter((e) => e.kind === 'incidentsMerged');
+  if (survivorEntries.length !== 1 || survivorEntries[0]!.incidentId !== merge.survivorId)
+    problems.push(
+      `merge ${move.token} has ${survivorEntries.length} "incidents merged" entries on its survivor instead of one`,
+    );
+  const movedIn = survivorEntries.flatMap((e) => e.alertIds ?? []);
+  const expected = move.alerts.map((a) => a.alertId);
+  if (JSON.stringify(sorted(movedIn)) !== JSON.stringify(sorted(expected)))
+    problems.push(
+      `merge ${move.token}: the log has ${movedIn.length} alerts moved in, the merge moved ${expected.length}`,
+    );
+  const mergedInto = sorted(entries.filter((e) => e.kind === 'mergedInto').map((e) => e.incidentId));
+  if (JSON.stringify(mergedInto) !== JSON.stringify(sorted(merge.mergedIncidentIds)))
+    problems.push(
+      `merge ${move.token}: "merged into" entries on ${mergedInto.join(', ') || 'no incident'}, merged ${merge.mergedIncidentIds.join(', ')}`,
+    );
   return problems;
 }
 

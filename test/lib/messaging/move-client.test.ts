@@ -1,6 +1,13 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ClientError, NO_ANSWER } from '../../../lib/messaging/client';
-import { MOVE_NOT_SAVED, MOVE_OUTCOME_UNKNOWN, sendMove } from '../../../lib/messaging/move-client';
+import {
+  MERGE_NOT_SAVED,
+  MERGE_OUTCOME_UNKNOWN,
+  MOVE_NOT_SAVED,
+  MOVE_OUTCOME_UNKNOWN,
+  sendMerge,
+  sendMove,
+} from '../../../lib/messaging/move-client';
 import type { MoveResult } from '../../../lib/model/move-result';
 
 const input = {
@@ -63,5 +70,51 @@ describe('a move whose answer is lost', () => {
     const { asked, deps } = fake({ 'move.run': [() => Promise.reject(refused)] });
     await expect(sendMove(input, deps)).rejects.toBe(refused);
     expect(asked).toEqual(['move.run']);
+  });
+});
+
+describe('a merge whose answer is lost', () => {
+  const mergeInput = {
+    incidentIds: ['201', '202'],
+    comment: 'same intruder',
+    reasons: [],
+    token: 'tok-merge-1',
+  };
+  const merged = {
+    survivorId: '201',
+    survivorName: 'Credential theft',
+    mergedIncidentIds: ['202'],
+    movedAlertIds: ['da202-0'],
+    survivorReason: 'it has the most alerts',
+    token: 'tok-merge-1',
+  };
+
+  it('says plainly that nothing was merged when its token never committed, and does not merge again', async () => {
+    const { asked, deps } = fake({
+      'merge.run': [() => Promise.reject(lost())],
+      'move.status': [() => Promise.reject(lost()), () => ({ committed: false })],
+    });
+    await expect(sendMerge(mergeInput, deps)).rejects.toThrow(MERGE_NOT_SAVED);
+    expect(asked).toEqual(['merge.run', 'move.status', 'move.status']);
+  });
+
+  it('answers the saved merge’s own result when its token committed (the same token is not merged twice)', async () => {
+    const { asked, deps } = fake({
+      'merge.run': [() => Promise.reject(lost()), () => merged],
+      'move.status': [() => ({ committed: true, result })],
+    });
+    await expect(sendMerge(mergeInput, deps)).resolves.toEqual(merged);
+    expect(asked).toEqual(['merge.run', 'move.status', 'merge.run']);
+  });
+
+  it('says the outcome is not known yet while the background does not answer, as an unanswered error', async () => {
+    const { deps } = fake({
+      'merge.run': [() => Promise.reject(lost())],
+      'move.status': Array.from({ length: 4 }, () => () => Promise.reject(lost())),
+    });
+    const e = await sendMerge(mergeInput, deps).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(ClientError);
+    expect((e as ClientError).message).toBe(MERGE_OUTCOME_UNKNOWN);
+    expect((e as ClientError).unanswered).toBe(true);
   });
 });
