@@ -7,14 +7,19 @@
  *   so the test can stop the worker, kill the browser or fill the disk with the move half-written. Its start is
  *   announced in `storage.session` under `fault:paused`;
  * - `fault:insideMergeMs`: the same inside a merge's transaction.
+ * And in `storage.session`: `fault:upgradeSchema` makes the background open the store one schema version higher,
+ * as the next build would after an update (open views must step aside and reload); `fault:upgradedTo` says done.
  */
 import { browser } from 'wxt/browser';
-import type { MoverDB } from '@/lib/store/db';
+import { MoverDB } from '@/lib/store/db';
+import { schemaOf } from '@/lib/store/migrations';
 
 export const AFTER_MOVE_COMMIT_KEY = 'fault:afterMoveCommitMs';
 export const INSIDE_MOVE_KEY = 'fault:insideMoveMs';
 export const INSIDE_MERGE_KEY = 'fault:insideMergeMs';
 export const PAUSED_KEY = 'fault:paused';
+export const UPGRADE_KEY = 'fault:upgradeSchema';
+export const UPGRADED_KEY = 'fault:upgradedTo';
 
 /** A pause of `key`'s milliseconds to run inside a transaction, before it commits (read before it starts). */
 async function pauseInside(db: MoverDB, key: string): Promise<(() => Promise<void>) | undefined> {
@@ -41,4 +46,24 @@ export function testFaults(db: MoverDB) {
     /** Read before the merge's transaction; the pause it returns runs inside it. */
     insideMerge: () => pauseInside(db, INSIDE_MERGE_KEY),
   };
+}
+
+/** Test build only: a schema upgrade on request, as the next build of the extension would make it. */
+export function listenForTestUpgrade(db: MoverDB) {
+  if (import.meta.env.WXT_TEST_BUILD !== '1') return;
+  browser.storage.onChanged.addListener((changes, area) => {
+    if (area !== 'session' || !changes[UPGRADE_KEY]?.newValue) return;
+    void (async () => {
+      // The next build: every version of this one, and one more that changes a record in its upgrade.
+      const next = new MoverDB(db.name);
+      const version = schemaOf().version + 1;
+      next
+        .version(version)
+        .stores({})
+        .upgrade((tx) => tx.table('meta').put({ key: 'fault:upgradedBy', value: version }));
+      await next.open();
+      next.close();
+      await browser.storage.session.set({ [UPGRADED_KEY]: version });
+    })().catch((e) => console.error('[incident-mover] test upgrade failed', e));
+  });
 }

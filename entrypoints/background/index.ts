@@ -1,6 +1,6 @@
 import { browser } from 'wxt/browser';
 import { showSyncOnBadge } from '@/entrypoints/background/badge';
-import { testFaults } from '@/entrypoints/background/faults';
+import { listenForTestUpgrade, testFaults } from '@/entrypoints/background/faults';
 import { createBrowserSyncService } from '@/entrypoints/background/graph';
 import { createSitesService } from '@/entrypoints/background/sites';
 import { createStoreSafety } from '@/entrypoints/background/store-guard';
@@ -63,6 +63,8 @@ export default defineBackground(() => {
     // Closed before the end (Cancel, the page went away): the staged part of the file is dropped.
     port.onDisconnect.addListener(() => void receive.cancel());
   });
+
+  listenForTestUpgrade(db);
 
   // A revoked site permission switches that site off; install/start-up re-checks the registrations.
   browser.permissions.onRemoved.addListener(() => void sites.sync());
