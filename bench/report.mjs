@@ -269,7 +269,7 @@ export function printReport(r) {
 
   // Stores
   say(
-    '\nStores: one store grown by slices from lib/data/sample generateTenant, Dexie bulkPut in 10,000-row transactions',
+    '\nStores: one store grown by slices from lib/data/sample generateTenant, Dexie bulkAdd in 10,000-row transactions',
   );
   const fills = Object.values(r.sizes).map((s) =>
     s.fill?.available

@@ -1,4 +1,7 @@
-/** Fills a store with a generated tenant, in batches (one transaction each) so memory stays bounded. */
+/**
+ * Fills a store with a generated tenant, in batches (one transaction each) so memory stays bounded. The records
+ * are new (ids shifted per slice, alerts already stored left out): added, so nothing is read before each write.
+ */
 import type { MoverDB } from '@/lib/store/db';
 import type { Tenant } from './tenant';
 
@@ -17,7 +20,7 @@ export async function fillStore(
   ] as const) {
     for (let i = 0; i < rows.length; i += BATCH) {
       const batch = rows.slice(i, i + BATCH);
-      await db.transaction('rw', table, () => (table as typeof db.alerts).bulkPut(batch as never));
+      await db.transaction('rw', table, () => (table as typeof db.alerts).bulkAdd(batch as never));
       done += batch.length;
       onProgress?.(done, total);
     }
