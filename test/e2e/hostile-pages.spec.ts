@@ -4,6 +4,7 @@
  * content script context sending malformed requests.
  */
 import type { BrowserContext, Page } from '@playwright/test';
+import { type Answered, badMessages, SEND_BATCH, storeFingerprint, wellFormed } from './bad-messages';
 import { contentWorld } from './content-world';
 import { startFixtureServer } from './fixture-server';
 import { expect, loadSampleData, test } from './fixtures';
@@ -221,5 +222,77 @@ test.describe('a page that rewrites its rows under the analyst’s click', () =>
     expect(after.get(disguised.id)).toBe(target.incidentId);
     expect(after.get(first.id)).toBe(first.incidentId);
     expect(after.get(target.id)).toBe(target.incidentId);
+  });
+});
+
+test.describe('bad messages from a real content script and an extension page', () => {
+  test.setTimeout(300_000);
+
+  test('every request type, malformed, is refused in words and leaves every record of every object store as it was', async ({
+    context,
+    extensionId,
+    openExtensionPage,
+  }) => {
+    const panel = await openExtensionPage('sidepanel.html#/incidents');
+    await loadSampleData(panel);
+    const alerts = await readAlerts(panel);
+    const picked = alertsFromDistinctIncidents(alerts, 3);
+    const options = await openExtensionPage('options.html');
+    await enableSite(options);
+    const page = await context.newPage();
+    await page.goto(`${server.origin}/plain-table.html?ids=${picked.map((a) => a.id).join(',')}`);
+    await expect.poll(() => countInPage(page, ROW_BUTTON)).toBe(3);
+    const world = await contentWorld(page, extensionId);
+    const valid = wellFormed(
+      picked.map((a) => a.id),
+      picked.map((a) => a.incidentId),
+    );
+    const before = await storeFingerprint(panel);
+    expect(Object.keys(before).length).toBeGreaterThanOrEqual(6);
+
+    const senders: [string, (batch: string) => Promise<Answered[]>, boolean][] = [
+      ['a content script', (batch) => world.evaluate<Answered[]>(`(${SEND_BATCH})(${batch})`), true],
+      [
+        'an extension page',
+        (batch) => options.evaluate(`(${SEND_BATCH})(${batch})`) as Promise<Answered[]>,
+        false,
+      ],
+    ];
+    let sent = 0;
+    for (const [from, send, fromContent] of senders) {
+      const messages = badMessages(valid, fromContent);
+      for (let at = 0; at < messages.length; at += 25) {
+        const batch = messages.slice(at, at + 25);
+        const answers = await send(JSON.stringify(batch));
+        expect(answers).toHaveLength(batch.length);
+        answers.forEach((a, i) => {
+          const context = `${batch[i]!.type} from ${from} with ${a.what}`;
+          expect(a.threw, context).toBeUndefined();
+          const answer = JSON.parse(a.answer!) as { ok: boolean; error?: { code: string; message: string } };
+          expect(answer.ok, context).toBe(false);
+          expect(['bad-request', 'forbidden-sender'], context).toContain(answer.error?.code);
+          // A sentence a person can read, never the 10 MB value echoed back.
+          expect(answer.error?.message, context).toMatch(
+            /^The extension received a malformed message|^A web page cannot ask/,
+          );
+          expect(a.length!, context).toBeLessThan(8_000);
+        });
+        sent += batch.length;
+      }
+    }
+    console.log(`[bad messages] ${sent} malformed or forbidden messages sent, every one refused`);
+
+    // Nothing changed, nothing opened, nothing polluted.
+    expect(await storeFingerprint(panel)).toEqual(before);
+    expect(context.pages().filter((p) => p.url().includes('/flyout.html'))).toHaveLength(0);
+    const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+    expect(await worker.evaluate(() => (({}) as Record<string, unknown>).polluted)).toBeUndefined();
+    expect(await world.evaluate('({}).polluted')).toBeUndefined();
+    // The content script still works: its page's button opens the move window.
+    const opening = nextMoveWindow(context);
+    await clickInPage(page, ROW_BUTTON, { within: `tr[data-alert-id="${picked[0]!.id}"]` });
+    await expect(
+      (await opening).getByRole('dialog', { name: 'Move alert to another incident' }),
+    ).toBeVisible();
   });
 });
