@@ -1,21 +1,22 @@
 /**
- * Keeps a page's alert rows fitted with move buttons (DESIGN.md §5): one scoped, coalesced MutationObserver,
- * a map of handled rows so nothing is handled twice, single-page navigation through `setUrl`, and a full
- * teardown in `destroy`. Messaging is injected so this is unit-tested in happy-dom without a browser.
+ * Keeps a page's alert rows fitted with move buttons (DESIGN.md §5): one scoped, coalesced MutationObserver
+ * whose records say which rows to read again (./row-changes.ts; the cost follows the change, not the page), a
+ * registry of handled rows so nothing is handled twice (./row-registry.ts), single-page navigation through
+ * `setUrl`, and a full teardown in `destroy`. Messaging is injected so this is unit-tested in happy-dom.
  */
 import type { ContentRequest } from '@/lib/messaging/protocol';
 import type { SiteAdapter } from '@/lib/sites/adapters';
 import {
   adaptersForUrl,
   findIdLink,
-  isRowSelected,
   MAX_ROWS,
   readAlertId,
   readRowTitle,
   scanAlertRows,
 } from '@/lib/sites/rows';
 import { readAnswer, readOpened } from './answers';
-import { createRowChanges, type RowLocator } from './row-changes';
+import { createRowChanges, type ScanStats } from './row-changes';
+import { createRowLocator, createRowRegistry, outermostRows, type ShownAlert } from './row-registry';
 import {
   createRowButton,
   createSelectionOverlay,
@@ -30,6 +31,8 @@ export const MAX_IDS_PER_FLYOUT = 1_000;
 export const ROWS_PER_TICK = 500;
 /** Changed nodes (and queued rows) kept between ticks at most; past it the page is read again, in budgets. */
 export const MAX_PENDING_CHANGES = 20_000;
+
+export type { ScanStats };
 
 export interface PageControllerOptions {
   document: Document;
@@ -46,7 +49,7 @@ export interface PageController {
   /** Single-page navigation: the adapters in effect follow the URL. */
   setUrl(url: string): void;
   setAdapters(adapters: readonly SiteAdapter[]): void;
-  /** Scans now; the observer calls it (coalesced) whenever the page changes. */
+  /** Reads the whole page now (the observer reads only the rows a change touched). */
   scan(): void;
   /** The alert ids of the rows the page shows as selected. */
   selectedAlertIds(): string[];
@@ -57,33 +60,6 @@ export interface PageController {
   destroy(): void;
 }
 
-export interface ScanStats {
-  /** Scans run since the last reset. */
-  ticks: number;
-  /** Rows read (their alert id or their selection) by those scans. */
-  rowsRead: number;
-  /** The most rows one scan read. */
-  maxRowsPerTick: number;
-  /** Time spent in scans, and the longest one (ms). */
-  totalMs: number;
-  maxTickMs: number;
-  /** Rows that have a button now, and how many alerts the floating button counts as selected. */
-  handled: number;
-  selected: number;
-}
-
-/** An alert as the page showed it at the click: its id and its row's text. */
-interface ShownAlert {
-  id: string;
-  title: string;
-}
-
-interface HandledRow {
-  ui: RowButton;
-  adapter: SiteAdapter;
-  alertId: string;
-}
-
 const UNEXPECTED_MESSAGE = 'The extension answered with something unexpected; nothing was opened.';
 const GONE_MESSAGE = 'Incident Mover was updated or restarted. Reload this page to move alerts from it.';
 
@@ -92,7 +68,6 @@ export function createPageController(options: PageControllerOptions): PageContro
   const debounceMs = options.debounceMs ?? 150;
   const log = options.log ?? console;
   const listeners = new AbortController();
-  const handled = new Map<Element, HandledRow>();
   const warned = new Set<string>();
 
   let url = options.url;
@@ -113,10 +88,7 @@ export function createPageController(options: PageControllerOptions): PageContro
   }
 
   const changes = createRowChanges(isOwnElement, MAX_PENDING_CHANGES);
-  /** On a page with more than MAX_ROWS rows, the last row (in document order) that gets a button. */
-  let boundary: Element | undefined;
-  /** Rows the page shows as selected (kept up to date row by row, so the count costs nothing per change). */
-  const selected = new Set<Element>();
+  const rows = createRowRegistry({ doc, active: () => active, mount });
   /** A trusted click or change outside any row (a "select all"): every row's selection is read again. */
   let selectionSweepDue = false;
 
@@ -124,54 +96,7 @@ export function createPageController(options: PageControllerOptions): PageContro
     if (changes.record(records)) schedule();
   });
 
-  function safeClosest(el: Element | null, selector: string): Element | null {
-    try {
-      return el?.closest(selector) ?? null;
-    } catch {
-      return null;
-    }
-  }
-
-  const locator: RowLocator = {
-    rowOf(node) {
-      const start = node.nodeType === 1 ? (node as Element) : node.parentElement;
-      for (const adapter of active) {
-        let outer: Element | undefined;
-        for (
-          let r = safeClosest(start, adapter.rowSelector);
-          r;
-          r = safeClosest(r.parentElement, adapter.rowSelector)
-        )
-          outer = r;
-        if (outer && !isOwnElement(outer)) return outer;
-      }
-      return undefined;
-    },
-    rowsIn(root) {
-      const rows: Element[] = [];
-      for (const adapter of active) rows.push(...outermostRows(root, adapter.rowSelector));
-      return rows;
-    },
-  };
-
-  function outermostRows(root: ParentNode, selector: string): Element[] {
-    let candidates: Element[];
-    try {
-      candidates = Array.from(root.querySelectorAll(selector));
-      if ((root as Element).nodeType === 1 && (root as Element).matches(selector))
-        candidates.unshift(root as Element);
-    } catch {
-      return [];
-    }
-    const rows: Element[] = [];
-    let outer: Element | undefined;
-    for (const row of candidates) {
-      if (outer?.contains(row)) continue;
-      outer = row;
-      if (!isOwnElement(row)) rows.push(row);
-    }
-    return rows;
-  }
+  const locator = createRowLocator(() => active);
 
   function observedAttributes(): string[] {
     const names = new Set(['aria-checked', 'aria-selected', 'checked', 'href']);
@@ -208,99 +133,24 @@ export function createPageController(options: PageControllerOptions): PageContro
     const started = performance.now();
     let read = 0;
     const kept = changes.resolve(locator, (removed) => {
-      read += forgetRemoved(removed);
+      read += rows.forgetRemoved(removed);
     });
     if (!kept) {
       // More changed at once than is worth tracking: read the page as it is now, a budget at a time.
-      for (const row of handled.keys()) if (!row.isConnected) forget(row);
+      rows.forgetDisconnected();
       for (const adapter of active)
         changes.enqueue(outermostRows(doc, adapter.rowSelector).slice(0, MAX_ROWS));
     }
-    const rows = changes.take(ROWS_PER_TICK);
-    for (const row of rows) readRow(row);
-    read += rows.length;
+    const due = changes.take(ROWS_PER_TICK);
+    for (const row of due) rows.read(row);
+    read += due.length;
     if (selectionSweepDue) {
       selectionSweepDue = false;
-      for (const [row, entry] of handled) markSelected(row, entry.adapter);
-      read += handled.size;
+      read += rows.readSelections();
     }
     updateSelection();
     account(read, performance.now() - started);
     if (changes.pending) schedule(0);
-  }
-
-  /** Forgets the rows inside an element the page removed; answers how many it had. */
-  function forgetRemoved(removed: Element): number {
-    if (handled.has(removed)) {
-      forget(removed);
-      return 1;
-    }
-    if (handled.size === 0 || !removed.firstElementChild) return 0;
-    let n = 0;
-    for (const adapter of active)
-      for (const row of outermostRows(removed, adapter.rowSelector))
-        if (handled.has(row)) {
-          forget(row);
-          n++;
-        }
-    return n;
-  }
-
-  function forget(row: Element) {
-    handled.get(row)?.ui.host.remove();
-    handled.delete(row);
-    selected.delete(row);
-  }
-
-  function markSelected(row: Element, adapter: SiteAdapter) {
-    if (isRowSelected(row, adapter)) selected.add(row);
-    else selected.delete(row);
-  }
-
-  /** One row, read again: its id (under the first adapter that reads one), its button, its selection. */
-  function readRow(row: Element) {
-    if (!row.isConnected || isOwnElement(row)) return forget(row);
-    for (const adapter of active) {
-      let matches = false;
-      try {
-        matches = row.matches(adapter.rowSelector);
-      } catch {}
-      const alertId = matches ? readAlertId(row, adapter) : undefined;
-      if (!alertId) continue;
-      if (!withinCap(row)) return;
-      place(row, adapter, alertId);
-      markSelected(row, adapter);
-      return;
-    }
-    forget(row);
-  }
-
-  /**
-   * Whether a row may have a button: a page shows buttons on its first MAX_ROWS rows in document order (as a
-   * whole-page read does), so a row the page adds past them doesn't take the place of one it replaced near the top.
-   */
-  function withinCap(row: Element): boolean {
-    if (handled.has(row)) return true;
-    if (handled.size >= 2 * MAX_ROWS) return false;
-    if (boundary && !boundary.isConnected) {
-      // The last row that had a place is gone: find the row that has it now (one selector query).
-      boundary = active.length ? outermostRows(doc, active[0]!.rowSelector)[MAX_ROWS - 1] : undefined;
-    }
-    if (!boundary) return handled.size < MAX_ROWS;
-    return row === boundary || (boundary.compareDocumentPosition(row) & 2) !== 0; // 2: row precedes it
-  }
-
-  /** Mounts a row's button, or keeps the one it has (the row now shows `alertId`). */
-  function place(row: Element, adapter: SiteAdapter, alertId: string) {
-    const entry = handled.get(row);
-    if (entry?.ui.host.isConnected && row.contains(entry.ui.host)) {
-      entry.adapter = adapter;
-      entry.alertId = alertId;
-      return;
-    }
-    // New row, or the page re-rendered the row's content and took our button with it.
-    entry?.ui.host.remove();
-    handled.set(row, mount(row, adapter, alertId));
   }
 
   /** A click or change on the page: its row may be selected now; outside any row, any row may be. */
@@ -329,7 +179,7 @@ export function createPageController(options: PageControllerOptions): PageContro
     return { parent: last ?? row };
   }
 
-  function mount(row: Element, adapter: SiteAdapter, alertId: string): HandledRow {
+  function mount(row: Element, adapter: SiteAdapter): RowButton {
     const ui = createRowButton(doc, (e) => {
       if (e.isTrusted === false) return; // a page script clicking our button is not the analyst
       // Read the id again: frameworks reuse row elements for other alerts. Id and title are taken now, as the
@@ -344,7 +194,7 @@ export function createPageController(options: PageControllerOptions): PageContro
     const { parent, after } = anchorFor(row, adapter);
     if (after) after.after(ui.host);
     else parent.append(ui.host);
-    return { ui, adapter, alertId };
+    return ui;
   }
 
   /** Reads the whole page now (bounded by MAX_ROWS rows): on start, on navigation, and when the analyst acts. */
@@ -353,12 +203,12 @@ export function createPageController(options: PageControllerOptions): PageContro
     const started = performance.now();
     let rowsRead = 0;
     changes.clear();
-    boundary = undefined;
+    let last: Element | undefined;
     const found = new Map<Element, { adapter: SiteAdapter; alertId: string }>();
     for (const adapter of active) {
       const result = scanAlertRows(doc, adapter);
       rowsRead += result.rows.length + result.skipped;
-      if (result.rows.length >= MAX_ROWS) boundary = result.rows[result.rows.length - 1]!.row;
+      if (result.rows.length >= MAX_ROWS) last = result.rows[result.rows.length - 1]!.row;
       if (result.problem) warnOnce(`problem:${adapter.id}`, `${adapter.name}: ${result.problem}`);
       if (result.skipped > 0 && result.rows.length === 0) {
         warnOnce(
@@ -370,35 +220,14 @@ export function createPageController(options: PageControllerOptions): PageContro
         if (!found.has(row) && !isOwnElement(row)) found.set(row, { adapter, alertId });
       }
     }
-    for (const row of handled.keys()) if (!found.has(row)) forget(row);
-    for (const [row, { adapter, alertId }] of found) place(row, adapter, alertId);
-    selected.clear();
-    for (const [row, entry] of handled) markSelected(row, entry.adapter);
-    rowsRead += handled.size;
+    rows.replaceAll(found, last);
+    rowsRead += rows.size;
     updateSelection();
     account(rowsRead, performance.now() - started);
   }
 
   function selectedAlertIds(): string[] {
-    return selectedAlerts().map((a) => a.id);
-  }
-
-  /** The selected rows' alerts, each once, with what the page shows for it. */
-  function selectedAlerts(): ShownAlert[] {
-    const out = new Map<string, ShownAlert>();
-    for (const [row, entry] of handled)
-      if (selected.has(row) && !out.has(entry.alertId))
-        out.set(entry.alertId, { id: entry.alertId, title: readRowTitle(row, entry.adapter) });
-    return [...out.values()];
-  }
-
-  function selectedCount(): number {
-    const ids = new Set<string>();
-    for (const row of selected) {
-      const id = handled.get(row)?.alertId;
-      if (id) ids.add(id);
-    }
-    return ids.size;
+    return rows.selectedAlerts().map((a) => a.id);
   }
 
   function ensureOverlay(): SelectionOverlay {
@@ -406,7 +235,7 @@ export function createPageController(options: PageControllerOptions): PageContro
       const created = createSelectionOverlay(doc, (e) => {
         if (e.isTrusted === false) return;
         scan(); // the ids as the page shows them right now
-        const alerts = selectedAlerts();
+        const alerts = rows.selectedAlerts();
         if (alerts.length === 0) return;
         if (alerts.length > MAX_IDS_PER_FLYOUT) {
           showMessage(
@@ -423,7 +252,7 @@ export function createPageController(options: PageControllerOptions): PageContro
   }
 
   function updateSelection() {
-    const count = selectedCount();
+    const count = rows.selectedCount();
     if (count === 0 && !overlay) return;
     ensureOverlay().setCount(count);
   }
@@ -495,9 +324,7 @@ export function createPageController(options: PageControllerOptions): PageContro
       listeners.abort();
       if (timer !== undefined) clearTimeout(timer);
       timer = undefined;
-      for (const entry of handled.values()) entry.ui.host.remove();
-      handled.clear();
-      selected.clear();
+      rows.clear();
       changes.clear();
       overlay?.host.remove();
       overlay = undefined;
@@ -506,7 +333,7 @@ export function createPageController(options: PageControllerOptions): PageContro
       return observing;
     },
     stats(reset = false) {
-      const out = { ...cost, handled: handled.size, selected: selectedCount() };
+      const out = { ...cost, handled: rows.size, selected: rows.selectedCount() };
       if (reset) Object.assign(cost, { ticks: 0, rowsRead: 0, maxRowsPerTick: 0, totalMs: 0, maxTickMs: 0 });
       return out;
     },

@@ -6,6 +6,22 @@
  * over several ticks instead of freezing the page. Plain DOM; no browser APIs.
  */
 
+/** What reading the page has cost since the last reset (the e2e tests read it through the test build). */
+export interface ScanStats {
+  /** Scans run since the last reset. */
+  ticks: number;
+  /** Rows read (their alert id or their selection) by those scans. */
+  rowsRead: number;
+  /** The most rows one scan read. */
+  maxRowsPerTick: number;
+  /** Time spent in scans, and the longest one (ms). */
+  totalMs: number;
+  maxTickMs: number;
+  /** Rows that have a button now, and how many alerts the floating button counts as selected. */
+  handled: number;
+  selected: number;
+}
+
 export interface RowLocator {
   /** The outermost alert row that holds `node` (or is it), if any. */
   rowOf(node: Node): Element | undefined;
