@@ -4,11 +4,14 @@
  * full disk. After each, the store is checked whole (test/e2e/invariants.ts, with its merge checks: merged
  * incidents redirect to a survivor in use, every alert is in an incident that is not redirected, the merge's log
  * is whole or absent, the outbox holds it at most once), the page says what happened, and the merge then succeeds.
+ * With the Graph connector on, the test server hears of the merge exactly once: not for the interrupted try, once
+ * for the retry.
  */
 import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
+import { makeTenant, startFakeGraphServer } from '../support/fake-graph-server';
 import {
   type Browser,
   close,
@@ -22,7 +25,7 @@ import {
   stopWorker,
   waitUntilInsideTransaction,
 } from './fault-tools';
-import { expect, test } from './fixtures';
+import { expect, go, test } from './fixtures';
 import { expectConsistentStore, type WholeStore } from './invariants';
 
 test.describe.configure({ timeout: 180_000 });
@@ -107,6 +110,11 @@ async function mergeAgainSucceeds(panel: Page, dialog: Locator, before: WholeSto
     expect(byId.get(id)?.redirectIncidentId).toBe(SURVIVOR);
   }
   expect(byId.get(SURVIVOR)?.alertCount).toBe(IDS.length * ALERTS_EACH);
+  // The page follows the store again (after a full disk too): a merged incident leads on to the survivor.
+  await go(panel, `#/incidents/${IDS[1]}`);
+  await expect(panel.getByRole('note')).toContainText(`redirected (merged) into incident ${SURVIVOR}`, {
+    timeout: 30_000,
+  });
 }
 
 /** Nothing of the merge is in the store: no incident redirected, every alert where it was. */
@@ -188,5 +196,61 @@ test('a merge refused for want of disk space: the dialog says the browser has no
   } finally {
     await b.context.close().catch(() => {});
     disk.unmount();
+  }
+});
+
+test('a merge with the Graph connector on, stopped with the service worker inside its transaction: Defender hears of it once, after the retry, not before', async () => {
+  const server = await startFakeGraphServer(makeTenant(4, 2, Date.now() - 86_400_000));
+  const b = await open();
+  try {
+    const options = await page(b, 'options.html');
+    const section = options.getByRole('region', { name: 'Connectors' });
+    await section.getByRole('textbox', { name: 'Tenant ID' }).fill('contoso.onmicrosoft.com');
+    await section
+      .getByRole('textbox', { name: 'Application (client) ID' })
+      .fill('00000000-0000-0000-0000-00000000c11e');
+    await section.getByRole('textbox', { name: 'Microsoft Graph URL' }).fill(server.url);
+    await section.getByRole('textbox', { name: 'Sign-in URL' }).fill(server.url);
+    await section.getByRole('button', { name: 'Sign in' }).click();
+    await expect(section.getByText(/Last synced .*: 4 incidents received/)).toBeVisible({ timeout: 30_000 });
+    await options.close();
+
+    const panel = await page(b, 'sidepanel.html#/incidents');
+    const table = panel.getByRole('table', { name: 'Incidents' });
+    for (const id of ['1001', '1002'])
+      await table.getByRole('checkbox', { name: `Select incident ${id}` }).check();
+    await panel.getByRole('button', { name: 'Merge incidents' }).click();
+    const dialog = panel.getByRole('dialog', { name: 'Merge incidents' });
+    await dialog.getByRole('textbox', { name: 'Reason for merging' }).fill('One intrusion');
+    const before = await expectConsistentStore(panel);
+
+    await setMeta(panel, INSIDE_MERGE_KEY, 30_000);
+    const since = Date.now();
+    await dialog.getByRole('button', { name: 'Merge' }).click();
+    await waitUntilInsideTransaction(panel, since);
+    await stopWorker(b);
+    await expect(
+      dialog.getByText(/background stopped before it saved the merge\. Nothing was merged/),
+    ).toBeVisible({
+      timeout: 30_000,
+    });
+    const afterFault = await expectConsistentStore(panel);
+    expectNotMerged(afterFault, before);
+    expect(afterFault.outbox).toEqual(before.outbox);
+    expect(server.mergeCalls()).toHaveLength(0);
+
+    await setMeta(panel, INSIDE_MERGE_KEY, 0);
+    await dialog.getByRole('button', { name: 'Merge' }).click();
+    await expect(dialog).toBeHidden({ timeout: 30_000 });
+    await expect(panel.getByRole('status').filter({ hasText: /^Merged incident/ })).toContainText(
+      'Synced with Microsoft Defender',
+      { timeout: 30_000 },
+    );
+    expect(server.mergeCalls()).toHaveLength(1);
+    const after = await expectConsistentStore(panel);
+    expect(after.moves.filter((m) => m.merge)).toHaveLength(1);
+  } finally {
+    await close(b);
+    await server.close();
   }
 });

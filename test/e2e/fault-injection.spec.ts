@@ -86,6 +86,11 @@ async function moveAgainSucceeds(panel: Page, dialog: ReturnType<Page['getByRole
     (m) => !before.moves.some((o) => o.token === m.token),
   )!.destinationIncidentId;
   expect(after.alerts.every((a) => a.incidentId === destination)).toBe(true);
+  // The page follows the store again (after a full disk too): the new incident's details list its alerts.
+  await go(panel, `#/incidents/${destination}`);
+  await expect(panel.getByRole('table', { name: 'Alerts' }).locator('tr[data-alert-id]').first()).toBeVisible(
+    { timeout: 30_000 },
+  );
 }
 
 test.describe('a 1,000-alert move', () => {
