@@ -6,17 +6,17 @@
  */
 import type { ContentRequest } from '@/lib/messaging/protocol';
 import type { SiteAdapter } from '@/lib/sites/adapters';
-import {
-  adaptersForUrl,
-  findIdLink,
-  MAX_ROWS,
-  readAlertId,
-  readRowTitle,
-  scanAlertRows,
-} from '@/lib/sites/rows';
+import { adaptersForUrl, MAX_ROWS, readAlertId, readRowTitle, scanAlertRows } from '@/lib/sites/rows';
 import { readAnswer, readOpened } from './answers';
+import { CHANGED_ROW_MESSAGE, CHANGED_SELECTION_MESSAGE, rememberPress } from './press';
 import { createRowChanges, type ScanStats } from './row-changes';
-import { createRowLocator, createRowRegistry, outermostRows, type ShownAlert } from './row-registry';
+import {
+  anchorFor,
+  createRowLocator,
+  createRowRegistry,
+  outermostRows,
+  type ShownAlert,
+} from './row-registry';
 import {
   createRowButton,
   createSelectionOverlay,
@@ -168,29 +168,25 @@ export function createPageController(options: PageControllerOptions): PageContro
     log.warn(`[incident-mover] ${message}`);
   }
 
-  function anchorFor(row: Element, adapter: SiteAdapter): { parent: Element; after?: Element } {
-    // Next to the alert's link (its title, usually), but never inside it: a click there would navigate.
-    const link = findIdLink(row, adapter)?.link;
-    if (link && link !== row && link.parentElement && row.contains(link.parentElement)) {
-      return { parent: link.parentElement, after: link };
-    }
-    const cells = row.querySelectorAll(':scope > td, :scope > th, [role="gridcell"], [role="cell"]');
-    const last = cells[cells.length - 1];
-    return { parent: last ?? row };
-  }
-
   function mount(row: Element, adapter: SiteAdapter): RowButton {
+    const read = (): ShownAlert[] => {
+      const id = readAlertId(row, adapter);
+      return id ? [{ id, title: readRowTitle(row, adapter) }] : [];
+    };
     const ui = createRowButton(doc, (e) => {
       if (e.isTrusted === false) return; // a page script clicking our button is not the analyst
       // Read the id again: frameworks reuse row elements for other alerts. Id and title are taken now, as the
       // page shows them at the click; what the page does to the row afterwards changes nothing.
-      const current = readAlertId(row, adapter);
-      if (!current) {
+      const current = read();
+      if (current.length === 0) {
         showMessage('This row no longer shows an alert id the extension can read.');
         return;
       }
-      void openFlyout([{ id: current, title: readRowTitle(row, adapter) }], ui.button);
+      const taken = asPressed(current);
+      if (taken) void openFlyout(taken, ui.button);
+      else showMessage(CHANGED_ROW_MESSAGE);
     });
+    const asPressed = rememberPress(ui.button, read);
     const { parent, after } = anchorFor(row, adapter);
     if (after) after.after(ui.host);
     else parent.append(ui.host);
@@ -232,10 +228,17 @@ export function createPageController(options: PageControllerOptions): PageContro
 
   function ensureOverlay(): SelectionOverlay {
     if (!overlay) {
+      const read = () => {
+        scan(); // the ids as the page shows them right now
+        return rows.selectedAlerts();
+      };
       const created = createSelectionOverlay(doc, (e) => {
         if (e.isTrusted === false) return;
-        scan(); // the ids as the page shows them right now
-        const alerts = rows.selectedAlerts();
+        const alerts = asPressed(read());
+        if (!alerts) {
+          showMessage(CHANGED_SELECTION_MESSAGE);
+          return;
+        }
         if (alerts.length === 0) return;
         if (alerts.length > MAX_IDS_PER_FLYOUT) {
           showMessage(
@@ -245,6 +248,7 @@ export function createPageController(options: PageControllerOptions): PageContro
         }
         void openFlyout(alerts, created.button);
       });
+      const asPressed = rememberPress(created.button, read);
       overlay = created;
     }
     if (!overlay.host.isConnected) doc.documentElement.append(overlay.host);

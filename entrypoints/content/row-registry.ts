@@ -4,7 +4,7 @@
  * the page controller can read only the rows a change touched; `replaceAll` takes a whole-page read. Plain DOM.
  */
 import type { SiteAdapter } from '@/lib/sites/adapters';
-import { isRowSelected, MAX_ROWS, readAlertId, readRowTitle } from '@/lib/sites/rows';
+import { findIdLink, isRowSelected, MAX_ROWS, readAlertId, readRowTitle } from '@/lib/sites/rows';
 import type { RowLocator } from './row-changes';
 import { isOwnElement, type RowButton } from './ui';
 
@@ -79,6 +79,18 @@ export function createRowLocator(active: () => readonly SiteAdapter[]): RowLocat
       return rows;
     },
   };
+}
+
+/** Where a row's button goes: right after the link that carries the id, else in the row's last cell. */
+export function anchorFor(row: Element, adapter: SiteAdapter): { parent: Element; after?: Element } {
+  // Next to the alert's link (its title, usually), but never inside it: a click there would navigate.
+  const link = findIdLink(row, adapter)?.link;
+  if (link && link !== row && link.parentElement && row.contains(link.parentElement)) {
+    return { parent: link.parentElement, after: link };
+  }
+  const cells = row.querySelectorAll(':scope > td, :scope > th, [role="gridcell"], [role="cell"]');
+  const last = cells[cells.length - 1];
+  return { parent: last ?? row };
 }
 
 export type RowRegistry = ReturnType<typeof createRowRegistry>;

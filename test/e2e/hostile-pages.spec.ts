@@ -225,6 +225,36 @@ test.describe('a page that rewrites its rows under the analyst’s click', () =>
   });
 });
 
+test('a page that rewrites the row in its own click listener, before the extension reads it, opens nothing', async ({
+  context,
+  openExtensionPage,
+}) => {
+  const panel = await openExtensionPage('sidepanel.html#/incidents');
+  await loadSampleData(panel);
+  const picked = alertsFromDistinctIncidents(await readAlerts(panel), 3);
+  await enableSite(await openExtensionPage('options.html'));
+  const page = await context.newPage();
+  const shown = picked.map((a) => [a.id, a.title]);
+  await page.goto(`${server.origin}/swap.html?sync=1&alerts=${encodeURIComponent(JSON.stringify(shown))}`);
+  await page.bringToFront();
+  await expect.poll(() => countInPage(page, ROW_BUTTON)).toBe(3);
+  const windows = () => context.pages().filter((p) => p.url().includes('/flyout.html')).length;
+
+  const [first, second] = picked as [StoredAlert, StoredAlert];
+  await clickInPage(page, ROW_BUTTON, { within: `tr[data-alert-id="${first.id}"]` });
+  // The row the analyst pressed showed the first alert; at the click it showed the second. Nothing opens, and
+  // the page says why, next to the selection button (its Dismiss button appears with the message).
+  await expect.poll(() => countInPage(page, 'Dismiss')).toBe(1);
+  await page.waitForTimeout(1_000);
+  expect(windows()).toBe(0);
+  // Clicked again, the row opens what it shows now.
+  const opening = nextMoveWindow(context);
+  await clickInPage(page, ROW_BUTTON, { within: `tr[data-alert-id="${second.id}"]` });
+  const listed = (await opening).getByRole('region', { name: 'Selected alerts' }).getByRole('listitem');
+  await expect(listed).toHaveCount(1);
+  await expect(listed).toHaveAttribute('data-alert-id', second.id);
+});
+
 test.describe('bad messages from a real content script and an extension page', () => {
   test.setTimeout(300_000);
 

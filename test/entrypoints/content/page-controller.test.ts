@@ -168,6 +168,34 @@ describe('row buttons', () => {
     });
   });
 
+  it('opens nothing when the page rewrites the row between the analyst’s press and the click, and quotes the row as pressed', async () => {
+    loadFixture('plain-table.html');
+    const { sendMessage } = start();
+    const press = (el: Element) => {
+      const e = new Event('pointerdown', { bubbles: true, composed: true });
+      Object.defineProperty(e, 'isTrusted', { value: true });
+      el.dispatchEvent(e);
+    };
+    const row = document.querySelector('tbody tr')!;
+    // A script reacting to the click before ours shows another alert in the row: nothing opens, the analyst is told.
+    press(rowButtons()[0]!);
+    row.setAttribute('data-alert-id', 'swapped_1');
+    rowButtons()[0]!.click();
+    await settle();
+    expect(sendMessage).not.toHaveBeenCalled();
+    expect(alertText()).toMatch(/^The page changed this row as you clicked it, so nothing was opened/);
+    // Only the title changed under the click: the alert opens, with the title the analyst saw at the press.
+    press(rowButtons()[0]!);
+    row.querySelectorAll('td')[1]!.textContent = 'Benign test';
+    rowButtons()[0]!.click();
+    await settle();
+    expect(sendMessage).toHaveBeenCalledExactlyOnceWith({
+      type: 'page.openFlyout',
+      alertIds: ['swapped_1'],
+      pageTitles: [expect.stringContaining('Suspicious PowerShell command line')],
+    });
+  });
+
   it('ignores clicks a page script makes on the buttons', async () => {
     loadFixture('plain-table.html');
     const { sendMessage } = start();
