@@ -102,6 +102,29 @@ describe('the store guard on a real store', () => {
     expect(witness?.lost).toBeUndefined();
   });
 
+  it('counts what the store holds as counting every record would, after adds, deletes and a clear', async () => {
+    const g = guard(db);
+    const native = async () => ({
+      incidents: await db.incidents.count(),
+      alerts: await db.alerts.count(),
+      activity: await db.activity.count(),
+    });
+    const first = await g.check();
+    expect(first).toMatchObject(await native());
+
+    const alerts = await db.alerts.limit(5).toArray();
+    await db.alerts.bulkDelete(alerts.slice(0, 3).map((a) => a.id));
+    await db.alerts.bulkPut(alerts.slice(3).map((a) => ({ ...a, id: `${a.id}-copy`, status: 'resolved' })));
+    const incident = (await db.incidents.toCollection().first())!;
+    await db.incidents.put({ ...incident, id: '999999', createdDateTime: '2020-01-01T00:00:00Z' });
+    const changed = await g.check();
+    expect(changed).toMatchObject(await native());
+    expect(changed).toMatchObject({ alerts: first.alerts - 1, incidents: first.incidents + 1 });
+
+    await g.clear();
+    expect(await g.check()).toMatchObject({ incidents: 0, alerts: 0, activity: 0 });
+  });
+
   it('checks the identity of the store without counting it, and counts a store it does not know', async () => {
     // No witness yet: counted.
     const g = guard(db);
