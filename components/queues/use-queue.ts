@@ -68,7 +68,8 @@ interface Window<T> {
 export function useQueue<T>(plan: QueuePlan<T>): QueueView<T> {
   const db = useDb();
   const version = useTableVersion(db, plan.table);
-  const [counted, setCounted] = useState<{ key: string; count: QueueCount } | undefined>();
+  // `n`: how many counts of this plan came before this one (0 for its first).
+  const [counted, setCounted] = useState<{ key: string; count: QueueCount; n: number } | undefined>();
   const [progress, setProgress] = useState<{ key: string; matched: number; examined: number } | undefined>();
   const [countError, setCountError] = useState<unknown>(undefined);
   const cacheRef = useRef(new ScanCache(plan.key));
@@ -97,7 +98,7 @@ export function useQueue<T>(plan: QueuePlan<T>): QueueView<T> {
       .then((count) => {
         if (ctrl.signal.aborted) return;
         cacheRef.current = cache;
-        setCounted({ key: plan.key, count });
+        setCounted((prev) => ({ key: plan.key, count, n: prev?.key === plan.key ? prev.n + 1 : 0 }));
         setProgress(undefined);
       })
       .catch((e) => {
@@ -120,9 +121,10 @@ export function useQueue<T>(plan: QueuePlan<T>): QueueView<T> {
       rows: await readWindow(db, plan, start, size, { cache: cacheRef.current, total: count?.total }),
     }),
     // A window past the first starts from what the count learnt (its total, checkpoints, segments): read it
-    // again once the count is there. The first window needs none of it, and reading it again would throw away
-    // a read that is almost done (the count often arrives a moment before it), delaying the first rows.
-    [db, plan.key, start, size, start === 0 ? undefined : counted],
+    // again once the count is there, and after every recount (the data changed). The first window needs
+    // nothing from the plan's first count, and reading it again then would throw away a read that is almost
+    // done (the count often arrives a moment before it), delaying the first rows.
+    [db, plan.key, start, size, start === 0 ? (counted?.key === plan.key ? counted.n : 0) : counted],
   );
   const last = useRef<Window<T> | undefined>(undefined);
   if (win.status === 'ready') last.current = win.data;
