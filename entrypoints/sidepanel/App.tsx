@@ -1,8 +1,6 @@
 import type { ComponentChildren } from 'preact';
-import { EmptyState } from '@/components/data/EmptyState';
+import { useEffect, useState } from 'preact/hooks';
 import { LostStoreNotice } from '@/components/data/StoreSafety';
-import { AlertDetails } from '@/components/details/AlertDetails';
-import { IncidentDetails } from '@/components/details/IncidentDetails';
 import { useDb } from '@/components/hooks/db-context';
 import { useHashRoute } from '@/components/hooks/use-hash-route';
 import { useLiveQuery } from '@/components/hooks/use-live-query';
@@ -11,6 +9,32 @@ import { AlertsQueue } from '@/components/queues/AlertsQueue';
 import { IncidentsQueue } from '@/components/queues/IncidentsQueue';
 import '@/components/styles/workspace.css';
 import { witnessItem } from '@/lib/settings/store-record';
+import type * as OtherViews from './other-views';
+
+/** The views other than the queues, loaded the first time one is shown (one promise for the page). */
+let otherViews: Promise<typeof OtherViews> | undefined;
+const loadOtherViews = () => {
+  otherViews ??= import('./other-views').catch((e: unknown) => {
+    otherViews = undefined;
+    throw e;
+  });
+  return otherViews;
+};
+
+function useOtherViews(needed: boolean): { views?: typeof OtherViews; failed: boolean } {
+  const [state, setState] = useState<{ views?: typeof OtherViews; failed: boolean }>({ failed: false });
+  useEffect(() => {
+    if (!needed || state.views) return;
+    loadOtherViews().then(
+      (views) => setState({ views, failed: false }),
+      (e: unknown) => {
+        console.error('[incident-mover] view failed to load', e);
+        setState({ failed: true });
+      },
+    );
+  }, [needed, state.views]);
+  return state;
+}
 
 export function App() {
   const db = useDb();
@@ -21,6 +45,17 @@ export function App() {
   const [section, id] = route.segments;
   const current = section === 'alerts' ? 'alerts' : 'incidents';
 
+  const empty = any.status === 'ready' && !any.data;
+  const other = useOtherViews((empty && !lost) || (any.status !== 'error' && !!id));
+  const views = other.views;
+  const waiting = other.failed ? (
+    <p role="alert" class="error">
+      This view could not be loaded. Close and reopen the panel.
+    </p>
+  ) : (
+    <p class="muted">Loading…</p>
+  );
+
   let body: ComponentChildren;
   // While `any` is read, the view is already mounted and reading its own rows (a queue's first window does not
   // wait for this read first); an empty store then shows the empty state instead.
@@ -30,14 +65,22 @@ export function App() {
         The store could not be opened. Reload the extension.
       </p>
     );
-  else if (any.status === 'ready' && !any.data) body = lost ? null : <EmptyState />;
+  else if (empty) body = lost ? null : views ? <views.EmptyState /> : waiting;
   else if (current === 'alerts')
-    body = id ? <AlertDetails key={id} id={id} /> : <AlertsQueue params={route.params} />;
-  else
-    body = id ? (
-      <IncidentDetails key={id} id={id} params={route.params} />
+    body = !id ? (
+      <AlertsQueue params={route.params} />
+    ) : views ? (
+      <views.AlertDetails key={id} id={id} />
     ) : (
+      waiting
+    );
+  else
+    body = !id ? (
       <IncidentsQueue params={route.params} />
+    ) : views ? (
+      <views.IncidentDetails key={id} id={id} params={route.params} />
+    ) : (
+      waiting
     );
 
   return (
