@@ -134,9 +134,14 @@ export async function waitUntilInsideTransaction(p: Page, since: number) {
  * A profile folder on a tmpfs of its own, so the test can fill its disk. The extension has `unlimitedStorage`, so
  * Chromium ignores a quota override for its origin: what refuses its writes is a full disk. Needs root (`mount`).
  */
-export function smallDisk(): { dir: string; fill(leaveBytes: number): void; free(): void; unmount(): void } {
+export function smallDisk(sizeMB = 256): {
+  dir: string;
+  fill(leaveBytes: number): void;
+  free(): void;
+  unmount(): void;
+} {
   const dir = mkdtempSync(join(tmpdir(), 'incident-mover-full-disk-'));
-  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256m', 'tmpfs', dir]);
+  execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${sizeMB}m`, 'tmpfs', dir]);
   const filler = join(dir, 'filler');
   return {
     dir,
