@@ -225,6 +225,7 @@ const collapse = (s: string) => s.replace(/\s+/g, ' ').trim();
  */
 export function readRowTitle(row: Element, adapter: SiteAdapter): string {
   const link = findIdLink(row, adapter)?.link;
+  // biome-ignore lint/performance/useDomNodeTextContent: the text as the analyst sees it (hidden parts left out), read only for the rows clicked
   const from = (el: Element) => collapse((el as HTMLElement).innerText ?? el.textContent ?? '');
   const text = (link && from(link)) || from(row);
   return text.length > PAGE_TITLE_CHARS ? `${text.slice(0, PAGE_TITLE_CHARS - 1)}…` : text;
