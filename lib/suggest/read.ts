@@ -91,18 +91,50 @@ export function selectionFacts(alerts: readonly Alert[]): SelectionFacts {
  * themselves are never read: their evidence can be large). Graph writes UTC times, which sort as text.
  */
 export async function incidentWindow(db: MoverDB, id: string): Promise<TimeWindow | undefined> {
+  const native = openTransaction();
   const range = () =>
     db.alerts.where('[incidentId+createdDateTime]').between([id, Dexie.minKey], [id, Dexie.maxKey]);
-  const [first, last] = await Promise.all([range().limit(1).keys(), range().reverse().limit(1).keys()]);
-  const at = (keys: unknown[]) => {
-    const key = keys[0];
-    return time(Array.isArray(key) ? (key[1] as string) : undefined);
-  };
+  const [first, last] = native
+    ? await Promise.all([endKeyRaw(native, id, 'next'), endKeyRaw(native, id, 'prev')])
+    : await Promise.all([
+        range()
+          .limit(1)
+          .keys()
+          .then((k) => k[0]),
+        range()
+          .reverse()
+          .limit(1)
+          .keys()
+          .then((k) => k[0]),
+      ]);
+  const at = (key: unknown) => time(Array.isArray(key) ? (key[1] as string) : undefined);
   const from = at(first);
   const to = at(last);
   return from !== undefined && to !== undefined
     ? { first: Math.min(from, to), last: Math.max(from, to) }
     : undefined;
+}
+
+/**
+ * The IndexedDB transaction of the Dexie transaction this runs in, if any. The suggestion's many small reads
+ * (one index lookup per key, two cursor steps per candidate) go straight to it: Dexie's own bookkeeping per
+ * request costs more than such a read.
+ */
+function openTransaction(): IDBTransaction | undefined {
+  return (Dexie.currentTransaction as unknown as { idbtrans?: IDBTransaction } | null)?.idbtrans;
+}
+
+const request = <T>(req: IDBRequest<T>) =>
+  new Promise<T>((resolve, reject) => {
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+
+/** The first or last key of an incident's alerts in the [incidentId+createdDateTime] index. */
+function endKeyRaw(trans: IDBTransaction, id: string, direction: 'next' | 'prev'): Promise<unknown> {
+  const index = trans.objectStore('alerts').index('[incidentId+createdDateTime]');
+  // [id] sorts before every [id, time], and [id, []] after them (an array sorts after any string).
+  return request(index.openKeyCursor(IDBKeyRange.bound([id], [id, []]), direction)).then((c) => c?.key);
 }
 
 export const toCandidate = (i: Incident, window?: TimeWindow): CandidateIncident => ({
@@ -116,12 +148,11 @@ export const toCandidate = (i: Incident, window?: TimeWindow): CandidateIncident
 });
 
 /**
- * How many incidents hold each key, up to RARE_MAX_INCIDENTS + 1, and which (for the keys that are rare). Inside
- * a Dexie transaction the lookups go straight to its IndexedDB transaction: dozens of one-request reads, where
- * Dexie's own bookkeeping per request costs more than the read.
+ * How many incidents hold each key, up to RARE_MAX_INCIDENTS + 1, and which (for the keys that are rare); inside
+ * a Dexie transaction, straight on its IndexedDB transaction.
  */
 export async function holdersOf(db: MoverDB, keys: readonly string[]): Promise<Map<string, string[]>> {
-  const native = (Dexie.currentTransaction as unknown as { idbtrans?: IDBTransaction } | null)?.idbtrans;
+  const native = openTransaction();
   const lists = native
     ? await Promise.all(keys.map((k) => holdersRaw(native, k)))
     : await Promise.all(
@@ -137,14 +168,12 @@ export async function holdersOf(db: MoverDB, keys: readonly string[]): Promise<M
 }
 
 function holdersRaw(trans: IDBTransaction, key: string): Promise<IDBValidKey[]> {
-  return new Promise((resolve, reject) => {
-    const req = trans
+  return request(
+    trans
       .objectStore('incidents')
       .index('entities')
-      .getAllKeys(key, RARE_MAX_INCIDENTS + 1);
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error);
-  });
+      .getAllKeys(key, RARE_MAX_INCIDENTS + 1),
+  );
 }
 
 /**
@@ -212,7 +241,12 @@ async function readSuggestions(
     const cutoff = scores.length >= limit ? scores.sort((a, b) => b - a)[limit - 1]! : undefined;
     if (cutoff !== undefined && order[at]![1] < cutoff - 1e-9) break;
     const chunk = order.slice(at, at + CHUNK);
-    const records = await db.incidents.bulkGet(chunk.map(([id]) => id));
+    const native = openTransaction();
+    const records = native
+      ? await Promise.all(
+          chunk.map(([id]) => request<Incident | undefined>(native.objectStore('incidents').get(id))),
+        )
+      : await db.incidents.bulkGet(chunk.map(([id]) => id));
     for (const [k, record] of records.entries()) {
       if (!record) continue;
       let incident = record;
