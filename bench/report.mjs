@@ -237,7 +237,8 @@ export function targets(r) {
     '≥ 50%',
     rate ? rate.share * 100 : null,
     '%',
-    rate ? rate.share >= 0.5 && si.peakHeapBytes - si.startHeapBytes <= 400 * 1024 ** 2 : null,
+    // The heap is the page's whole JS heap, garbage not yet collected and the bench's own generator included.
+    rate ? rate.share >= 0.5 && si.peakHeapBytes <= 400 * 1024 ** 2 : null,
     si
       ? `peak JS heap ${mb(si.peakHeapBytes)} (${mb(si.startHeapBytes)} before)${si.alerts < 1_000_000 ? '; fewer alerts than the target: the million-alert tier imports 1,000,000' : ''}`
       : undefined,
