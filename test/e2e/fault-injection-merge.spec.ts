@@ -20,12 +20,12 @@ import {
   killBrowser,
   open,
   page,
+  pressUntilInsideTransaction,
   setMeta,
   smallDisk,
   stopWorker,
-  waitUntilInsideTransaction,
 } from './fault-tools';
-import { expect, go, test } from './fixtures';
+import { expect, go, signInToTestGraph, test } from './fixtures';
 import { expectConsistentStore, type WholeStore } from './invariants';
 
 test.describe.configure({ timeout: 180_000 });
@@ -131,10 +131,7 @@ test('a merge stopped with the service worker inside its transaction: nothing is
     const dialog = await prepareMerge(panel);
     const before = await expectConsistentStore(panel);
 
-    await setMeta(panel, INSIDE_MERGE_KEY, 30_000);
-    const since = Date.now();
-    await dialog.getByRole('button', { name: 'Merge' }).click();
-    await waitUntilInsideTransaction(panel, since);
+    await pressUntilInsideTransaction(panel, INSIDE_MERGE_KEY, dialog.getByRole('button', { name: 'Merge' }));
     await stopWorker(b);
 
     await expect(
@@ -154,10 +151,7 @@ test('a merge cut by a browser kill inside its transaction: the reopened profile
     const dialog = await prepareMerge(panel);
     const before = await expectConsistentStore(panel);
 
-    await setMeta(panel, INSIDE_MERGE_KEY, 30_000);
-    const since = Date.now();
-    await dialog.getByRole('button', { name: 'Merge' }).click();
-    await waitUntilInsideTransaction(panel, since);
+    await pressUntilInsideTransaction(panel, INSIDE_MERGE_KEY, dialog.getByRole('button', { name: 'Merge' }));
     await killBrowser(b);
 
     b = await open(b.profile);
@@ -204,14 +198,7 @@ test('a merge with the Graph connector on, stopped with the service worker insid
   const b = await open();
   try {
     const options = await page(b, 'options.html');
-    const section = options.getByRole('region', { name: 'Connectors' });
-    await section.getByRole('textbox', { name: 'Tenant ID' }).fill('contoso.onmicrosoft.com');
-    await section
-      .getByRole('textbox', { name: 'Application (client) ID' })
-      .fill('00000000-0000-0000-0000-00000000c11e');
-    await section.getByRole('textbox', { name: 'Microsoft Graph URL' }).fill(server.url);
-    await section.getByRole('textbox', { name: 'Sign-in URL' }).fill(server.url);
-    await section.getByRole('button', { name: 'Sign in' }).click();
+    const section = await signInToTestGraph(options, server.url);
     await expect(section.getByText(/Last synced .*: 4 incidents received/)).toBeVisible({ timeout: 30_000 });
     await options.close();
 
@@ -224,10 +211,7 @@ test('a merge with the Graph connector on, stopped with the service worker insid
     await dialog.getByRole('textbox', { name: 'Reason for merging' }).fill('One intrusion');
     const before = await expectConsistentStore(panel);
 
-    await setMeta(panel, INSIDE_MERGE_KEY, 30_000);
-    const since = Date.now();
-    await dialog.getByRole('button', { name: 'Merge' }).click();
-    await waitUntilInsideTransaction(panel, since);
+    await pressUntilInsideTransaction(panel, INSIDE_MERGE_KEY, dialog.getByRole('button', { name: 'Merge' }));
     await stopWorker(b);
     await expect(
       dialog.getByText(/background stopped before it saved the merge\. Nothing was merged/),

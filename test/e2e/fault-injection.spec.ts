@@ -31,11 +31,11 @@ import {
   killBrowser,
   open,
   page,
+  pressUntilInsideTransaction,
   send,
   setMeta,
   smallDisk,
   stopWorker,
-  waitUntilInsideTransaction,
 } from './fault-tools';
 import { expect, go, test } from './fixtures';
 import { expectConsistentStore, type WholeStore } from './invariants';
@@ -101,10 +101,7 @@ test.describe('a 1,000-alert move', () => {
       const dialog = await prepareMoveOfAll(panel);
       const before = await expectConsistentStore(panel);
 
-      await setMeta(panel, INSIDE_MOVE_KEY, 30_000);
-      const since = Date.now();
-      await dialog.getByRole('button', { name: 'Save' }).click();
-      await waitUntilInsideTransaction(panel, since);
+      await pressUntilInsideTransaction(panel, INSIDE_MOVE_KEY, dialog.getByRole('button', { name: 'Save' }));
       await stopWorker(b);
 
       await expect(
@@ -127,10 +124,7 @@ test.describe('a 1,000-alert move', () => {
       const dialog = await prepareMoveOfAll(panel);
       const before = await expectConsistentStore(panel);
 
-      await setMeta(panel, INSIDE_MOVE_KEY, 30_000);
-      const since = Date.now();
-      await dialog.getByRole('button', { name: 'Save' }).click();
-      await waitUntilInsideTransaction(panel, since);
+      await pressUntilInsideTransaction(panel, INSIDE_MOVE_KEY, dialog.getByRole('button', { name: 'Save' }));
       await killBrowser(b);
 
       b = await open(b.profile);

@@ -16,7 +16,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from '@playwright/test';
+import type { BrowserContext, Locator, Page } from '@playwright/test';
 import { expect, launchOnProfile } from './fixtures';
 import { countsOf, type WholeStore } from './invariants';
 import { stopServiceWorker } from './worker';
@@ -115,6 +115,17 @@ export function setMeta(p: Page, key: string, value: unknown) {
 }
 
 /** Waits until the background says it is paused inside an operation's transaction (test build only). */
+/**
+ * Arms the test build's pause inside an operation's transaction (`key`: INSIDE_MOVE_KEY or INSIDE_MERGE_KEY), presses
+ * the button that starts it and waits until the background is inside the transaction.
+ */
+export async function pressUntilInsideTransaction(p: Page, key: string, button: Locator) {
+  await setMeta(p, key, 30_000);
+  const since = Date.now();
+  await button.click();
+  await waitUntilInsideTransaction(p, since);
+}
+
 export async function waitUntilInsideTransaction(p: Page, since: number) {
   await expect
     .poll(

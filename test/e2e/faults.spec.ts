@@ -3,28 +3,10 @@
  * The test build pauses after the commit when the store's meta table says so (entrypoints/background/faults.ts).
  */
 import type { Page } from '@playwright/test';
+import { setMeta } from './fault-tools';
 import { expect, go, test, workspace } from './fixtures';
 import { readCounts } from './store';
 import { stopServiceWorker } from './worker';
-
-function setMeta(page: Page, key: string, value: unknown) {
-  return page.evaluate(
-    ([k, v]) =>
-      new Promise<void>((resolve, reject) => {
-        const req = indexedDB.open('incident-mover');
-        req.onsuccess = () => {
-          const tx = req.result.transaction('meta', 'readwrite');
-          tx.objectStore('meta').put({ key: k, value: v });
-          tx.oncomplete = () => {
-            req.result.close();
-            resolve();
-          };
-          tx.onerror = () => reject(tx.error);
-        };
-      }),
-    [key, value] as const,
-  );
-}
 
 const incidentCount = (page: Page) =>
   page.evaluate(

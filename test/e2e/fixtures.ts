@@ -1,7 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { type BrowserContext, test as base, chromium, expect, type Page } from '@playwright/test';
+import {
+  type BrowserContext,
+  test as base,
+  chromium,
+  expect,
+  type Locator,
+  type Page,
+} from '@playwright/test';
 import { CHROMIUM_ARGS } from '../../scripts/chromium.mjs';
 
 export const EXTENSION_PATH = resolve(process.env.EXTENSION_PATH ?? '.output-test/chrome-mv3');
@@ -84,6 +91,19 @@ export async function workspace(openExtensionPage: (path: string) => Promise<Pag
   const page = await openExtensionPage('sidepanel.html#/incidents');
   await loadSampleData(page);
   return page;
+}
+
+/** Options → Connectors filled in for the test Graph server at `url`, then Sign in pressed; the section. */
+export async function signInToTestGraph(options: Page, url: string): Promise<Locator> {
+  const section = options.getByRole('region', { name: 'Connectors' });
+  await section.getByRole('textbox', { name: 'Tenant ID' }).fill('contoso.onmicrosoft.com');
+  await section
+    .getByRole('textbox', { name: 'Application (client) ID' })
+    .fill('00000000-0000-0000-0000-00000000c11e');
+  await section.getByRole('textbox', { name: 'Microsoft Graph URL' }).fill(url);
+  await section.getByRole('textbox', { name: 'Sign-in URL' }).fill(url);
+  await section.getByRole('button', { name: 'Sign in' }).click();
+  return section;
 }
 
 export { expect };

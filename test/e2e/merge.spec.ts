@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { type FakeGraphServer, makeTenant, startFakeGraphServer } from '../support/fake-graph-server';
-import { expect, go, test } from './fixtures';
+import { expect, go, signInToTestGraph, test } from './fixtures';
 import { readAlerts } from './store';
 
 const ago = (hours: number) => new Date(Date.now() - hours * 3_600_000).toISOString();
@@ -215,14 +215,7 @@ test.afterEach(async () => {
 async function connected(openExtensionPage: (path: string) => Promise<Page>) {
   server = await startFakeGraphServer(makeTenant(4, 2, Date.now() - 86_400_000));
   const options = await openExtensionPage('options.html');
-  const section = options.getByRole('region', { name: 'Connectors' });
-  await section.getByRole('textbox', { name: 'Tenant ID' }).fill('contoso.onmicrosoft.com');
-  await section
-    .getByRole('textbox', { name: 'Application (client) ID' })
-    .fill('00000000-0000-0000-0000-00000000c11e');
-  await section.getByRole('textbox', { name: 'Microsoft Graph URL' }).fill(server.url);
-  await section.getByRole('textbox', { name: 'Sign-in URL' }).fill(server.url);
-  await section.getByRole('button', { name: 'Sign in' }).click();
+  const section = await signInToTestGraph(options, server.url);
   await expect(section.getByText(/Last synced .*: 4 incidents received/)).toBeVisible();
   const panel = await openExtensionPage('sidepanel.html#/incidents');
   await expect(panel.locator('tr[data-incident-id="1001"]')).toBeVisible();

@@ -1,6 +1,6 @@
 import type { Locator, Page } from '@playwright/test';
 import { type FakeGraphServer, makeTenant, startFakeGraphServer } from '../support/fake-graph-server';
-import { expect, go, test } from './fixtures';
+import { expect, go, signInToTestGraph, test } from './fixtures';
 import { stopServiceWorker } from './worker';
 
 let server: FakeGraphServer;
@@ -13,14 +13,7 @@ test.afterEach(async () => {
 /** Options → Connectors pointed at the fake server, then Sign in (identity.launchWebAuthFlow). */
 async function connect(openExtensionPage: (path: string) => Promise<Page>) {
   const options = await openExtensionPage('options.html');
-  const section = options.getByRole('region', { name: 'Connectors' });
-  await section.getByRole('textbox', { name: 'Tenant ID' }).fill('contoso.onmicrosoft.com');
-  await section
-    .getByRole('textbox', { name: 'Application (client) ID' })
-    .fill('00000000-0000-0000-0000-00000000c11e');
-  await section.getByRole('textbox', { name: 'Microsoft Graph URL' }).fill(server.url);
-  await section.getByRole('textbox', { name: 'Sign-in URL' }).fill(server.url);
-  await section.getByRole('button', { name: 'Sign in' }).click();
+  const section = await signInToTestGraph(options, server.url);
   await expect(section.getByText('Signed in. The first sync has started.')).toBeVisible();
   return { options, section };
 }
