@@ -3,7 +3,9 @@
  * badly: a 20,000-row queue that re-renders every 50 ms, rows rewritten under the analyst's click, and a
  * content script context sending malformed requests.
  */
+
 import type { BrowserContext, Page } from '@playwright/test';
+import type { ScanStats } from '@/entrypoints/content/row-changes';
 import { type Answered, badMessages, SEND_BATCH, storeFingerprint, wellFormed } from './bad-messages';
 import { contentWorld } from './content-world';
 import { startFixtureServer } from './fixture-server';
@@ -27,16 +29,6 @@ async function enableSite(options: Page) {
   await options.getByRole('textbox', { name: 'Alert ID attribute' }).fill('data-alert-id');
   await options.getByRole('button', { name: 'Save site' }).click();
   await expect(options.getByText(/Buttons appear on http:\/\/127\.0\.0\.1\/\*/)).toBeVisible();
-}
-
-interface ScanStats {
-  ticks: number;
-  rowsRead: number;
-  maxRowsPerTick: number;
-  totalMs: number;
-  maxTickMs: number;
-  handled: number;
-  selected: number;
 }
 
 test.describe('a 20,000-row queue that re-renders every 50 ms', () => {
