@@ -21,7 +21,8 @@ export const DEXIE_CHANGES = 'x-storagemutated-1';
 /** The popup's share of DESIGN's open statuses (lib/store/queue/popup.ts OPEN_INCIDENT_STATUSES). */
 export const OPEN_STATUSES = ['active', 'inProgress', 'awaitingAction'] as const;
 
-const done = <T>(req: IDBRequest<T>) =>
+/** An IndexedDB request as a promise of its result. */
+export const done = <T>(req: IDBRequest<T>) =>
   new Promise<T>((resolve, reject) => {
     req.onsuccess = () => resolve(req.result);
     req.onerror = () => reject(req.error);

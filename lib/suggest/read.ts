@@ -9,6 +9,7 @@ import type { Alert, Incident, Profile } from '../model';
 import { type AlertEntity, entitiesOf } from '../model/entities';
 import { canRead, canReadIncident } from '../model/permissions';
 import type { MoverDB } from '../store/db';
+import { done } from '../store/lite';
 import {
   type CandidateIncident,
   keyWeight,
@@ -124,17 +125,11 @@ function openTransaction(): IDBTransaction | undefined {
   return (Dexie.currentTransaction as unknown as { idbtrans?: IDBTransaction } | null)?.idbtrans;
 }
 
-const request = <T>(req: IDBRequest<T>) =>
-  new Promise<T>((resolve, reject) => {
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error);
-  });
-
 /** The first or last key of an incident's alerts in the [incidentId+createdDateTime] index. */
 function endKeyRaw(trans: IDBTransaction, id: string, direction: 'next' | 'prev'): Promise<unknown> {
   const index = trans.objectStore('alerts').index('[incidentId+createdDateTime]');
   // [id] sorts before every [id, time], and [id, []] after them (an array sorts after any string).
-  return request(index.openKeyCursor(IDBKeyRange.bound([id], [id, []]), direction)).then((c) => c?.key);
+  return done(index.openKeyCursor(IDBKeyRange.bound([id], [id, []]), direction)).then((c) => c?.key);
 }
 
 export const toCandidate = (i: Incident, window?: TimeWindow): CandidateIncident => ({
@@ -168,7 +163,7 @@ export async function holdersOf(db: MoverDB, keys: readonly string[]): Promise<M
 }
 
 function holdersRaw(trans: IDBTransaction, key: string): Promise<IDBValidKey[]> {
-  return request(
+  return done(
     trans
       .objectStore('incidents')
       .index('entities')
@@ -244,7 +239,7 @@ async function readSuggestions(
     const native = openTransaction();
     const records = native
       ? await Promise.all(
-          chunk.map(([id]) => request<Incident | undefined>(native.objectStore('incidents').get(id))),
+          chunk.map(([id]) => done<Incident | undefined>(native.objectStore('incidents').get(id))),
         )
       : await db.incidents.bulkGet(chunk.map(([id]) => id));
     for (const [k, record] of records.entries()) {
