@@ -5,6 +5,7 @@
 import Dexie, { type DexieOptions, type EntityTable } from 'dexie';
 import type { ActivityEntry, Alert, Incident } from '../model';
 import type { MoveResult } from '../model/move-result';
+import type { IncidentCard } from './cards';
 import { applyMigrations } from './migrations';
 
 export const DB_NAME = 'incident-mover';
@@ -110,6 +111,8 @@ export class MoverDB extends Dexie {
   moves!: EntityTable<MoveRecord, 'token'>;
   outbox!: EntityTable<OutboxItem, 'id'>;
   meta!: EntityTable<MetaRow, 'key'>;
+  /** One small row per incident, kept by every write (./cards.ts). */
+  cards!: EntityTable<IncidentCard, 'id'>;
   /** Closed because a newer schema took over: never opened again by this code. */
   private closedForGood = false;
 

@@ -20,6 +20,7 @@ import type { Transaction } from 'dexie';
 import type { Alert } from '../model';
 import { emptyTally, summaryOf, type Tally, tallyAlert } from '../model/derive';
 import { entityKeysOf } from '../model/entities';
+import { CARDS_TABLE, cardsMiddleware, rewriteAllCards } from './cards';
 import { COUNTERS_TABLE, countersMiddleware, recountAll } from './counters';
 
 export interface Migration {
@@ -82,6 +83,13 @@ export const MIGRATIONS: readonly Migration[] = [
     stores: {},
     upgrade: recountAll,
   },
+  {
+    // A small card per incident (lib/store/cards.ts), kept by every write from now on: suggestions weigh their
+    // candidates by it instead of reading incidents whose entity keys can weigh hundreds of kilobytes.
+    version: 6,
+    stores: { [CARDS_TABLE]: 'id' },
+    upgrade: rewriteAllCards,
+  },
 ];
 
 /** Declares every version on a Dexie instance before it opens. */
@@ -93,6 +101,8 @@ export function applyMigrations(db: Dexie, migrations: readonly Migration[] = MI
   // The counters table is only right if every write keeps it: from the version that adds it on, every
   // read-write transaction over alerts or incidents updates it (it does nothing where the table is absent).
   db.use(countersMiddleware);
+  // The same for the incident cards, from version 6 on.
+  db.use(cardsMiddleware);
 }
 
 /** The whole schema at the last version of `migrations`: each table's index list, deleted tables left out. */

@@ -57,7 +57,7 @@ export interface CandidateIncident {
 }
 
 export interface SharedEntity extends AlertEntity {
-  /** How many incidents hold it. */
+  /** How many incidents hold it (the store reader counts to RARE_MAX_INCIDENTS + 1: more says "common"). */
   incidents: number;
   rare: boolean;
 }

@@ -8,6 +8,7 @@ import Dexie from 'dexie';
 import type { Alert, Incident, Profile } from '../model';
 import { type AlertEntity, entitiesOf } from '../model/entities';
 import { canRead, canReadIncident } from '../model/permissions';
+import { CARDS_TABLE, type IncidentCard } from '../store/cards';
 import type { MoverDB } from '../store/db';
 import { done } from '../store/lite';
 import {
@@ -31,18 +32,21 @@ export const MAX_SELECTION_KEYS = 64;
 const CHUNK = 16;
 const MAX_REDIRECTS = 32;
 
-/** Where a merged (redirected) incident went: the survivor, or undefined for a chain that leads nowhere. */
-async function survivorOf(db: MoverDB, incident: Incident): Promise<Incident | undefined> {
-  const seen = new Set([incident.id]);
-  let at: Incident | undefined = incident;
+/** Where a merged (redirected) incident went: the survivor's card, or undefined for a chain that leads nowhere. */
+async function survivorOf(trans: IDBTransaction, card: IncidentCard): Promise<IncidentCard | undefined> {
+  const seen = new Set([card.id]);
+  let at: IncidentCard | undefined = card;
   while (at?.status === 'redirected') {
     const next: string | null | undefined = at.redirectIncidentId;
     if (!next || seen.has(next) || seen.size > MAX_REDIRECTS) return undefined;
     seen.add(next);
-    at = await db.incidents.get(next);
+    at = await cardRaw(trans, next);
   }
   return at;
 }
+
+const cardRaw = (trans: IDBTransaction, id: string) =>
+  done<IncidentCard | undefined>(trans.objectStore(CARDS_TABLE).get(id));
 
 export interface SuggestOptions {
   /** Incidents and alerts the analyst can't read are left out. Everything is readable when not given. */
@@ -132,6 +136,32 @@ function endKeyRaw(trans: IDBTransaction, id: string, direction: 'next' | 'prev'
   return done(index.openKeyCursor(IDBKeyRange.bound([id], [id, []]), direction)).then((c) => c?.key);
 }
 
+const cardCandidate = (
+  card: IncidentCard,
+  entities: readonly string[],
+  window?: TimeWindow,
+): CandidateIncident => ({
+  id: card.id,
+  displayName: card.displayName,
+  severity: card.severity,
+  status: card.status,
+  entities,
+  categories: card.categories,
+  ...(window ? { window } : {}),
+});
+
+/** Whether incident `id` holds `key`: one step of a key cursor on the `*entities` index, straight to the pair. */
+async function holdsRaw(trans: IDBTransaction, key: string, id: string): Promise<boolean> {
+  const index = trans.objectStore('incidents').index('entities');
+  const request = index.openKeyCursor(IDBKeyRange.only(key));
+  let cursor = await done(request);
+  if (cursor && indexedDB.cmp(cursor.primaryKey, id) < 0) {
+    cursor.continuePrimaryKey(key, id);
+    cursor = await done(request);
+  }
+  return !!cursor && indexedDB.cmp(cursor.primaryKey, id) === 0;
+}
+
 export const toCandidate = (i: Incident, window?: TimeWindow): CandidateIncident => ({
   id: i.id,
   displayName: i.displayName,
@@ -187,7 +217,9 @@ export function suggestIncidents(
   options: SuggestOptions = {},
 ): Promise<Suggestion[]> {
   // One read transaction for the hundreds of small reads (each outside one would open its own).
-  return db.transaction('r', [db.alerts, db.incidents], () => readSuggestions(db, alertIds, options));
+  return db.transaction('r', [db.alerts, db.incidents, db.cards], () =>
+    readSuggestions(db, alertIds, options),
+  );
 }
 
 async function readSuggestions(
@@ -224,50 +256,61 @@ async function readSuggestions(
   }
   const order = [...preScore].sort((a, b) => b[1] - a[1]);
 
-  // Read candidates best first until the list is full and the next one can only rank lower.
-  const eligible = new Map<string, Incident>();
-  const rankable = (i: Incident) =>
-    !selection.incidentIds.has(i.id) &&
-    i.status !== 'resolved' &&
-    i.status !== 'redirected' &&
-    (!profile || canReadIncident(profile, i));
+  // Read candidates' cards best first until the list is full and the next one can only rank lower.
+  const trans = openTransaction();
+  if (!trans) throw new Error('Suggestions are read inside a transaction.');
+  const eligible = new Map<string, IncidentCard>();
+  const rankable = (c: IncidentCard) =>
+    !selection.incidentIds.has(c.id) &&
+    c.status !== 'resolved' &&
+    c.status !== 'redirected' &&
+    (!profile || canReadIncident(profile, c));
   const scores: number[] = [];
   for (let at = 0; at < order.length; at += CHUNK) {
     const cutoff = scores.length >= limit ? scores.sort((a, b) => b - a)[limit - 1]! : undefined;
     if (cutoff !== undefined && order[at]![1] < cutoff - 1e-9) break;
     const chunk = order.slice(at, at + CHUNK);
-    const native = openTransaction();
-    const records = native
-      ? await Promise.all(
-          chunk.map(([id]) => done<Incident | undefined>(native.objectStore('incidents').get(id))),
-        )
-      : await db.incidents.bulkGet(chunk.map(([id]) => id));
-    for (const [k, record] of records.entries()) {
-      if (!record) continue;
-      let incident = record;
-      if (incident.status === 'redirected') {
+    const cards = await Promise.all(chunk.map(([id]) => cardRaw(trans, id)));
+    for (const [k, found] of cards.entries()) {
+      if (!found) continue;
+      let card = found;
+      if (card.status === 'redirected') {
         // A merged incident's alerts are in the survivor: suggest that one (if it is not suggested already).
-        const survivor = await survivorOf(db, incident);
+        const survivor = await survivorOf(trans, card);
         if (!survivor) continue;
-        incident = survivor;
+        card = survivor;
       }
-      if (eligible.has(incident.id) || !rankable(incident)) continue;
-      eligible.set(incident.id, incident);
+      if (eligible.has(card.id) || !rankable(card)) continue;
+      eligible.set(card.id, card);
       // A survivor's own score is not known yet: it counts as 0, so the cut-off is never too high.
-      scores.push(incident === record ? chunk[k]![1] : (preScore.get(incident.id) ?? 0));
+      scores.push(card === found ? chunk[k]![1] : (preScore.get(card.id) ?? 0));
     }
   }
-  // Time only breaks ties and goes in the sentence: read windows only for the ones that can make the list.
+  // The keys each candidate shares: the rare ones are in `holders` (whole lists); only they weigh anything.
+  const rareHeld = new Map<string, string[]>();
+  for (const [key, ids] of holders) {
+    if (ids.length > RARE_MAX_INCIDENTS) continue;
+    for (const id of ids) if (eligible.has(id)) rareHeld.set(id, [...(rareHeld.get(id) ?? []), key]);
+  }
   const facts = { selection, incidentsHolding: df, incidentCount };
-  const scored = [...eligible.values()].flatMap((i) => {
-    const s = scoreCandidate(facts, toCandidate(i));
-    return s ? [{ incident: i, score: s.score }] : [];
+  const scored = [...eligible.values()].flatMap((card) => {
+    const s = scoreCandidate(facts, cardCandidate(card, rareHeld.get(card.id) ?? []));
+    return s ? [{ card, score: s.score }] : [];
   });
   scored.sort((a, b) => b.score - a.score);
   const cutoff = scored[limit - 1]?.score ?? Number.NEGATIVE_INFINITY;
   const contenders = scored.filter((x) => x.score >= cutoff - 1e-9);
+  // Common keys and time only break ties and go in the sentence: asked for the ones that can make the list.
+  const common = [...holders].filter(([, ids]) => ids.length > RARE_MAX_INCIDENTS).map(([key]) => key);
   const candidates = await Promise.all(
-    contenders.map(async ({ incident: i }) => toCandidate(i, await incidentWindow(db, i.id))),
+    contenders.map(async ({ card }) => {
+      const [window, commonHeld] = await Promise.all([
+        incidentWindow(db, card.id),
+        Promise.all(common.map((key) => holdsRaw(trans, key, card.id))),
+      ]);
+      const keys = [...(rareHeld.get(card.id) ?? []), ...common.filter((_, i) => commonHeld[i])];
+      return cardCandidate(card, keys, window);
+    }),
   );
   return rankIncidents({ ...facts, candidates, limit });
 }

@@ -1,7 +1,8 @@
 /**
  * The counters (lib/store/counters.ts) never disagree with the records: after every step of random sequences of
  * moves, undos, merges, unmerges, imports, sync pulls, provisional-id renames, partly failing bulk writes, aborted
- * transactions and clears, the stored counters equal a recount of every alert and incident.
+ * transactions and clears, the stored counters equal a recount of every alert and incident, and the incident cards
+ * (lib/store/cards.ts) equal the cards of the stored incidents.
  */
 import { readFileSync } from 'node:fs';
 import Dexie from 'dexie';
@@ -13,6 +14,7 @@ import { prepareIncidents } from '@/lib/graph/pull';
 import { mergeIncidents, undoMerge } from '@/lib/merge';
 import { DEFAULT_PROFILE } from '@/lib/model';
 import { type MoveContext, moveAlerts, undoMove } from '@/lib/move';
+import { cardOf } from '@/lib/store/cards';
 import { COUNTERS_TABLE, type CounterRow, expectedCounters } from '@/lib/store/counters';
 import { MoverDB } from '@/lib/store/db';
 import { clearStore } from '@/lib/store/lifecycle';
@@ -32,6 +34,8 @@ async function expectCountersAgree(db: MoverDB, step: string) {
     db.incidents.toArray(),
   ]);
   expect(sorted(stored), step).toEqual(sorted(expectedCounters({ alerts, incidents })));
+  // The cards are kept by the same kind of middleware, through the same writes.
+  expect(await db.cards.toArray(), `${step}: cards`).toEqual(incidents.map((i) => cardOf(i)));
 }
 
 const STATUSES = ['new', 'inProgress', 'resolved', 'unknown', 'someFutureStatus'] as const;
@@ -125,7 +129,7 @@ const stepArb = fc.oneof(
 );
 
 describe('counters', () => {
-  it('equal a recount of every record after random moves, undos, merges, imports, syncs, renames, failed writes and clears', async () => {
+  it('equal a recount of every record (and the cards every incident’s card) after random moves, undos, merges, imports, syncs, renames, failed writes and clears', async () => {
     let run = 0;
     const done = { move: 0, undo: 0, rename: 0, merge: 0, unmerge: 0 };
     await fc.assert(

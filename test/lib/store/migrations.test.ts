@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Alert } from '@/lib/model';
 import { type IncidentSummary, summarize } from '@/lib/model/derive';
 import { entityKeysOf } from '@/lib/model/entities';
+import { cardOf } from '@/lib/store/cards';
 import { expectedCounters } from '@/lib/store/counters';
 import { MoverDB } from '@/lib/store/db';
 import { MIGRATIONS, recomputeIncidentSummaries, schemaOf } from '@/lib/store/migrations';
@@ -122,12 +123,17 @@ const DERIVED = [
  */
 function upgradedTables(fixture: StoreFixture): Record<string, StoredRecord[]> {
   const tables = upgradedRecords(fixture);
+  // Version 6 writes every incident's card (lib/store/cards.ts).
+  const cards: Record<string, StoredRecord[]> =
+    fixture.version < 6
+      ? { cards: (tables.incidents ?? []).map((i) => cardOf(i)) as unknown as StoredRecord[] }
+      : {};
   // Version 5 counts the counters again, by hour as well as by day (lib/store/counters.ts).
-  if (fixture.version >= 5 || !tables.counters) return tables;
+  if (fixture.version >= 5 || !tables.counters) return { ...tables, ...cards };
   const counters = expectedCounters({ alerts: tables.alerts ?? [], incidents: tables.incidents ?? [] }).sort(
     (a, b) => cmp(a.k, b.k),
   ) as unknown as StoredRecord[];
-  return { ...tables, counters };
+  return { ...tables, counters, ...cards };
 }
 
 function upgradedRecords(fixture: StoreFixture): Record<string, StoredRecord[]> {

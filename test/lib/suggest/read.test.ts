@@ -2,8 +2,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadSample, MISCORRELATED_HINTS } from '@/lib/data/sample';
 import { DEFAULT_PROFILE } from '@/lib/model';
+import { entityKeysOf } from '@/lib/model/entities';
 import { MoverDB } from '@/lib/store/db';
-import { rankIncidents } from '@/lib/suggest/rank';
+import { RARE_MAX_INCIDENTS, rankIncidents } from '@/lib/suggest/rank';
 import { incidentWindow, selectionFacts, suggestIncidents, toCandidate } from '@/lib/suggest/read';
 
 const NOW = '2026-11-20T12:00:00.000Z';
@@ -76,6 +77,40 @@ describe('suggestIncidents', () => {
 
     const noAccess = { ...DEFAULT_PROFILE, defaultAccess: 'none' as const };
     expect(await suggestIncidents(db, [hint.alertId], { profile: noAccess })).toEqual([]);
+  });
+
+  it('breaks a tie by the common entities a candidate holds, found without reading the incidents whole', async () => {
+    const [a] = await db.alerts.limit(1).toArray();
+    const [base] = await db.incidents.limit(1).toArray();
+    const ip = (ipAddress: string) => ({ '@odata.type': '#microsoft.graph.security.ipEvidence', ipAddress });
+    const alert = { ...a!, id: 'sel', evidence: [ip('198.51.100.7'), ip('203.0.113.9')] };
+    await db.alerts.put(alert);
+    const [common, rare] = entityKeysOf(alert);
+    const incident = (id: string, entities: string[]) => ({
+      ...base!,
+      id,
+      status: 'active' as const,
+      entities,
+    });
+    // A proxy held by 60 incidents (too common to weigh anything); two incidents share the rare address.
+    await db.incidents.bulkPut([
+      ...Array.from({ length: 60 }, (_, i) => incident(`c${String(i).padStart(2, '0')}`, [common!])),
+      incident('a1', [rare!]),
+      incident('c30b', [common!, rare!]),
+    ]);
+    const out = await suggestIncidents(db, ['sel']);
+    expect(out.map((s) => s.incidentId).slice(0, 2)).toEqual(['c30b', 'a1']);
+    expect(out[0]!.shared.map((e) => [e.key, e.rare])).toEqual([
+      [rare, true],
+      [common, false],
+    ]);
+    expect(out[0]!.why).toBe(out[1]!.why);
+    // The reader counts a key's incidents up to RARE_MAX_INCIDENTS + 1 (enough to know it is common).
+    const capped = (await rankEverything(['sel'])).map((x) => ({
+      ...x,
+      shared: x.shared.map((e) => ({ ...e, incidents: Math.min(e.incidents, RARE_MAX_INCIDENTS + 1) })),
+    }));
+    expect(out).toEqual(capped);
   });
 
   it('an alert without evidence, an unknown alert and an alert with 10,000 evidence entities: no crash, no stall', async () => {
