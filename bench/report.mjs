@@ -233,14 +233,14 @@ export function targets(r) {
   const si = r.streamImport?.available ? r.streamImport : null;
   const rate = si ? streamRates(si) : null;
   add(
-    `import streaming: a ${si ? int(si.alerts) : '1,000,000'}-alert Graph file, records/s vs the raw bulk-put rate (heap ≤ 400 MB)`,
+    `import streaming: a ${si ? int(si.alerts) : '1,000,000'}-alert Graph file, records/s vs the raw bulk-put rate (live JS heap ≤ 400 MB)`,
     '≥ 50%',
     rate ? rate.share * 100 : null,
     '%',
-    // The heap is the page's whole JS heap, garbage not yet collected and the bench's own generator included.
-    rate ? rate.share >= 0.5 && si.peakHeapBytes <= 400 * 1024 ** 2 : null,
+    // The live heap: the page's JS heap after a forced collection, the bench's own generator slice included.
+    rate ? rate.share >= 0.5 && !!si.liveHeap && si.liveHeap.peakBytes <= 400 * 1024 ** 2 : null,
     si
-      ? `peak JS heap ${mb(si.peakHeapBytes)} (${mb(si.startHeapBytes)} before)${si.alerts < 1_000_000 ? '; fewer alerts than the target: the million-alert tier imports 1,000,000' : ''}`
+      ? `peak live JS heap ${si.liveHeap ? mb(si.liveHeap.peakBytes) : 'not measured'} (${si.liveHeap ? mb(si.liveHeap.startBytes) : '–'} before; ${mb(si.peakHeapBytes)} with garbage not yet collected)${si.alerts < 1_000_000 ? '; fewer alerts than the target: the million-alert tier imports 1,000,000' : ''}`
       : undefined,
     rate ? { name: 'raw bulk put', value: Math.round(rate.raw), unit: 'records/s' } : undefined,
   );
@@ -351,6 +351,10 @@ export function printReport(r) {
     say(
       `  import rate / raw rate: ${(rates.share * 100).toFixed(0)}%; JS heap ${mb(si.startHeapBytes)} before, peak ${mb(si.receivePeakHeapBytes)} while receiving (the generator's slices included), ${mb(si.commitPeakHeapBytes)} while committing; progress phases: ${si.progressPhases.join(' → ')}`,
     );
+    if (si.liveHeap)
+      say(
+        `  live JS heap (after a forced collection): ${mb(si.liveHeap.startBytes)} before, peak ${mb(si.liveHeap.receivePeakBytes)} while receiving, ${mb(si.liveHeap.peakBytes)} in all`,
+      );
   }
 
   // 2. Move
@@ -359,13 +363,14 @@ export function printReport(r) {
   for (const s of Object.values(r.sizes)) {
     if (!s.move) continue;
     if (!s.move.available) {
-      moveRows.push([int(s.size.alerts), '–', '–', '–', '–', '–', '–', '–', '–', '–', s.move.reason]);
+      moveRows.push([int(s.size.alerts), '–', '–', '–', '–', '–', '–', '–', '–', '–', '–', s.move.reason]);
       continue;
     }
     const via = s.moveViaBackground?.available ? s.moveViaBackground.cases : [];
     for (const c of s.move.cases) {
       const m = summary(c.move);
       const raw = summary(c.raw);
+      const rawRecords = summary(c.rawRecords ?? []);
       const rawRead = summary(c.rawRead ?? []);
       const v = c.target === 'existing' ? via.find((x) => x.count === c.count) : undefined;
       moveRows.push([
@@ -377,21 +382,28 @@ export function printReport(r) {
         ms(m.p95),
         ms(raw.median),
         ratio(m.median, raw.median),
+        c.rawRecords ? `${ms(rawRecords.median)} (${ratio(m.median, rawRecords.median)})` : '–',
         ms(rawRead.median),
-        `${c.sources}/${c.activityRows}`,
+        `${c.sources}/${c.activityRows}/${c.derivedRows ?? '–'}`,
         v ? ms(summary(v.ms).median) : '',
       ]);
     }
   }
   const moveHeaders = ['store', 'alerts', 'target', 'runs', 'move p50', 'p95', 'raw writes p50', 'move/raw'];
-  moveHeaders.push('raw reads+writes p50', 'sources/log rows', 'via background p50');
+  moveHeaders.push('records alone p50 (move/it)', 'raw reads+writes p50', 'sources/log/derived rows');
+  moveHeaders.push('via background p50');
   if (moveRows.length) say(table(moveHeaders, moveRows));
   else say('  not measured');
-  say('  raw writes: the same alert, incident, activity and undo records in one plain IndexedDB transaction');
+  say(
+    '  raw writes: the same alert, incident, activity and undo records, counter rows and incident cards in one plain IndexedDB transaction',
+  );
+  say(
+    '  records alone: the same without the counter rows and cards (the baseline before the store kept them)',
+  );
   say(
     '  raw reads+writes: the same, after reading the alerts, touched incidents and their alerts (all at once)',
   );
-  say('  sources/log rows: source incidents and activity rows of the last run');
+  say('  sources/log/derived rows: source incidents, activity rows, counter rows and cards of the last run');
   const via = Object.values(r.sizes).find((s) => s.moveViaBackground?.available)?.moveViaBackground;
   if (via?.roundTrip) {
     const rt = ms(summary(via.roundTrip).median);

@@ -118,6 +118,9 @@ async function launch(executablePath) {
     args: [
       '--headless=new',
       ...CHROMIUM_ARGS,
+      // The streaming import's live heap: a page may collect garbage before it reads a precise heap figure.
+      '--js-flags=--expose-gc',
+      '--enable-precise-memory-info',
       `--disable-extensions-except=${TEST_BUILD}`,
       `--load-extension=${TEST_BUILD}`,
     ],

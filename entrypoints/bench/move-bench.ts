@@ -1,13 +1,17 @@
 /**
  * The move, measured as the background runs it: lib/move.ts `moveAlerts` on the real Dexie store. Next
  * to each run, the baseline: one raw IndexedDB transaction making exactly the same writes (the same
- * alert and incident records, the same activity rows, the same undo record), replayed right after the
- * move. Their ratio is the figure of merit. A second baseline adds the reads a move cannot avoid (the
- * alerts, the touched incidents and their members, all requested at once) before the same writes.
+ * alert and incident records, the same activity rows, the same undo record, and the counter rows and
+ * incident cards the store keeps in the move's transaction), replayed right after the move. Their ratio is
+ * the figure of merit. Two more baselines: the records alone (without the counter rows and cards), and the
+ * reads a move cannot avoid (the alerts, the touched incidents and their members, all requested at once)
+ * before the same writes.
  */
 
 import { DEFAULT_PROFILE } from '@/lib/model';
 import type { moveAlerts as MoveAlerts } from '@/lib/move/move';
+import { CARDS_TABLE } from '@/lib/store/cards';
+import { COUNTERS_TABLE, CounterDeltas, type CounterKey, type CounterRow } from '@/lib/store/counters';
 import type { MoverDB } from '@/lib/store/db';
 import { openRaw, rawReadThenWrite, rawWrite } from './raw-idb';
 
@@ -16,8 +20,12 @@ export interface MoveCaseResult {
   target: 'existing' | 'new';
   /** moveAlerts, ms per run. */
   move: number[];
-  /** The same writes in one raw IndexedDB transaction, ms per run. */
+  /** The same writes in one raw IndexedDB transaction (counter rows and cards included), ms per run. */
   raw: number[];
+  /** The same alert, incident, activity and undo records alone, ms per run. */
+  rawRecords: number[];
+  /** Counter rows and cards the move wrote in its transaction (last run). */
+  derivedRows: number;
   /** The reads a move needs (alerts, touched incidents and their members), then the same writes, ms per run. */
   rawRead: number[];
   /** Source incidents and activity rows of the last run (what the move had to write). */
@@ -78,6 +86,8 @@ export async function moveBench(db: MoverDB, moveAlerts: typeof MoveAlerts, opts
           target,
           move: [],
           raw: [],
+          rawRecords: [],
+          derivedRows: 0,
           rawRead: [],
           sources: 0,
           activityRows: 0,
@@ -92,6 +102,9 @@ export async function moveBench(db: MoverDB, moveAlerts: typeof MoveAlerts, opts
             const incident = await db.incidents.get(id);
             if (incident && incident.status !== 'redirected' && !sourceIds.includes(id)) targetId = id;
           }
+
+          const touched = targetId ? [...sourceIds, targetId] : sourceIds;
+          const incidentsBefore = await db.incidents.bulkGet(touched);
 
           const t0 = performance.now();
           const moved = await moveAlerts(
@@ -117,16 +130,41 @@ export async function moveBench(db: MoverDB, moveAlerts: typeof MoveAlerts, opts
             moved.createdIncident ? db.meta.toArray() : Promise.resolve([]),
           ]);
 
-          const writes = {
+          // The counter rows whose counts the move changed (as they are now; gone when they reached 0), and the
+          // cards of the incidents it wrote: what the store's middlewares wrote in the same transaction.
+          const deltas = new CounterDeltas();
+          for (const a of alertsBefore) deltas.add('alerts', a, -1);
+          for (const a of alertsAfter) deltas.add('alerts', a, 1);
+          for (const i of incidentsBefore) deltas.add('incidents', i, -1);
+          for (const i of incidentsAfter) deltas.add('incidents', i, 1);
+          const counterKeys: CounterKey[] = deltas.changes().map((d) => d.k);
+          const [counterRows, cards] = await Promise.all([
+            db.table<CounterRow, CounterKey>(COUNTERS_TABLE).bulkGet(counterKeys),
+            db.cards.bulkGet(incidentsAfter.flatMap((i) => (i ? [i.id] : []))),
+          ]);
+          const records = {
             alerts: { put: alertsAfter },
             incidents: { put: incidentsAfter },
             activity: { add: activity.map(({ seq: _seq, ...entry }) => entry) },
             moves: { put: record ? [{ ...record, token: `${token}-raw` }] : [] },
             ...(moved.createdIncident ? { meta: { put: meta } } : {}),
           };
+          const writes = {
+            ...records,
+            [COUNTERS_TABLE]: {
+              put: counterRows.filter((r) => r !== undefined),
+              delete: counterKeys.filter((_, i) => counterRows[i] === undefined),
+            },
+            [CARDS_TABLE]: { put: cards.filter((c) => c !== undefined) },
+          };
           const t1 = performance.now();
           await rawWrite(raw, writes);
           const rawMs = performance.now() - t1;
+
+          records.moves.put = record ? [{ ...record, token: `${token}-raw1` }] : [];
+          const t3 = performance.now();
+          await rawWrite(raw, records);
+          const rawRecordsMs = performance.now() - t3;
 
           for (const r of writes.moves.put) r.token = `${token}-raw2`;
           const t2 = performance.now();
@@ -140,8 +178,10 @@ export async function moveBench(db: MoverDB, moveAlerts: typeof MoveAlerts, opts
           if (run >= opts.warmup) {
             result.move.push(moveMs);
             result.raw.push(rawMs);
+            result.rawRecords.push(rawRecordsMs);
             result.rawRead.push(rawReadMs);
           }
+          result.derivedRows = counterKeys.length + cards.length;
           result.sources = sourceIds.length;
           result.activityRows = activity.length;
         }
