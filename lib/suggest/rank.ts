@@ -7,8 +7,9 @@
  * service account). The weight depends on `df` only, never on how many incidents the store holds, so an
  * incident that shares nothing never changes how the others compare. An incident is suggested only when it
  * shares at least one entity that is rare in this store as well (held by at most a quarter of its incidents):
- * common entities alone suggest nothing. Time proximity, then shared MITRE tactics, then the number of common
- * entities shared only break ties. The selection's own incidents, resolved and redirected incidents (the
+ * common entities alone suggest nothing, and they break no tie either (they say nothing about where an alert
+ * belongs, and finding which incident holds one would cost a lookup per candidate). Time proximity, then shared
+ * MITRE tactics, then the number of entities shared only break ties. The selection's own incidents, resolved and redirected incidents (the
  * reader follows a redirect to the incident that survived the merge) and incidents the analyst can't read
  * are never suggested.
  */
@@ -56,10 +57,10 @@ export interface CandidateIncident {
   window?: TimeWindow;
 }
 
+/** An entity a candidate shares with the selection, rare enough to weigh something. */
 export interface SharedEntity extends AlertEntity {
-  /** How many incidents hold it (the store reader counts to RARE_MAX_INCIDENTS + 1: more says "common"). */
+  /** How many incidents hold it (at most RARE_MAX_INCIDENTS). */
   incidents: number;
-  rare: boolean;
 }
 
 export interface Suggestion {
@@ -68,7 +69,7 @@ export interface Suggestion {
   severity: string;
   /** The sum of the rare shared entities' weights. */
   score: number;
-  /** Rare ones first (rarest first), then common ones. */
+  /** Rarest first. */
   shared: SharedEntity[];
   /** Milliseconds between the selection and the incident's activity (0 when they overlap). */
   gapMs?: number;
@@ -131,9 +132,8 @@ const joinAnd = (items: readonly string[]) =>
 export function whySentence(
   s: Pick<Suggestion, 'shared' | 'gapMs' | 'relation' | 'sharedCategories'>,
 ): string {
-  const rare = s.shared.filter((e) => e.rare);
-  const named = rare.slice(0, 3).map((e) => `${KIND_WORDS[e.kind]} ${e.label}`);
-  if (rare.length > 3) named.push(`${rare.length - 3} more`);
+  const named = s.shared.slice(0, 3).map((e) => `${KIND_WORDS[e.kind]} ${e.label}`);
+  if (s.shared.length > 3) named.push(`${s.shared.length - 3} more`);
   const parts = [`shares ${joinAnd(named)}`];
   if (s.relation === 'during') parts.push('while its alerts were active');
   else if (s.relation === 'after' && s.gapMs !== undefined)
@@ -149,9 +149,8 @@ function reasonsOf(
   categories: readonly string[],
 ) {
   const reasons: CorrelationReason[] = [];
-  const rare = shared.filter((e) => e.rare);
-  if (rare.some((e) => ASSET_KINDS.has(e.kind))) reasons.push('sameAsset');
-  if (rare.some((e) => !ASSET_KINDS.has(e.kind))) reasons.push('sharedIndicators');
+  if (shared.some((e) => ASSET_KINDS.has(e.kind))) reasons.push('sameAsset');
+  if (shared.some((e) => !ASSET_KINDS.has(e.kind))) reasons.push('sharedIndicators');
   if (gapMs !== undefined && gapMs <= NEAR_IN_TIME_MS) reasons.push('temporalProximity');
   if (categories.length) reasons.push('similarTTPsOrBehavior');
   return reasons;
@@ -188,12 +187,13 @@ export function scoreCandidate(
     if (!held.has(e.key)) continue;
     const df = Math.max(1, input.incidentsHolding(e.key));
     const weight = keyWeight(df);
+    if (!weight) continue;
     score += weight;
     if (df <= limit) suggestible = true;
-    shared.push({ ...e, incidents: df, rare: weight > 0 });
+    shared.push({ ...e, incidents: df });
   }
   if (!suggestible) return undefined;
-  shared.sort((a, b) => Number(b.rare) - Number(a.rare) || a.incidents - b.incidents);
+  shared.sort((a, b) => a.incidents - b.incidents);
   const { gapMs, relation } = relationOf(selection.window, candidate.window);
   const sharedCategories = (candidate.categories ?? []).filter((c) => selection.categories.has(c));
   const partial = {

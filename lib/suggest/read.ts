@@ -150,18 +150,6 @@ const cardCandidate = (
   ...(window ? { window } : {}),
 });
 
-/** Whether incident `id` holds `key`: one step of a key cursor on the `*entities` index, straight to the pair. */
-async function holdsRaw(trans: IDBTransaction, key: string, id: string): Promise<boolean> {
-  const index = trans.objectStore('incidents').index('entities');
-  const request = index.openKeyCursor(IDBKeyRange.only(key));
-  let cursor = await done(request);
-  if (cursor && indexedDB.cmp(cursor.primaryKey, id) < 0) {
-    cursor.continuePrimaryKey(key, id);
-    cursor = await done(request);
-  }
-  return !!cursor && indexedDB.cmp(cursor.primaryKey, id) === 0;
-}
-
 export const toCandidate = (i: Incident, window?: TimeWindow): CandidateIncident => ({
   id: i.id,
   displayName: i.displayName,
@@ -286,7 +274,7 @@ async function readSuggestions(
       scores.push(card === found ? chunk[k]![1] : (preScore.get(card.id) ?? 0));
     }
   }
-  // The keys each candidate shares: the rare ones are in `holders` (whole lists); only they weigh anything.
+  // The keys each candidate shares that weigh anything: the rare ones, whose lists in `holders` are whole.
   const rareHeld = new Map<string, string[]>();
   for (const [key, ids] of holders) {
     if (ids.length > RARE_MAX_INCIDENTS) continue;
@@ -300,17 +288,11 @@ async function readSuggestions(
   scored.sort((a, b) => b.score - a.score);
   const cutoff = scored[limit - 1]?.score ?? Number.NEGATIVE_INFINITY;
   const contenders = scored.filter((x) => x.score >= cutoff - 1e-9);
-  // Common keys and time only break ties and go in the sentence: asked for the ones that can make the list.
-  const common = [...holders].filter(([, ids]) => ids.length > RARE_MAX_INCIDENTS).map(([key]) => key);
+  // Time only breaks ties and goes in the sentence: read for the ones that can make the list.
   const candidates = await Promise.all(
-    contenders.map(async ({ card }) => {
-      const [window, commonHeld] = await Promise.all([
-        incidentWindow(db, card.id),
-        Promise.all(common.map((key) => holdsRaw(trans, key, card.id))),
-      ]);
-      const keys = [...(rareHeld.get(card.id) ?? []), ...common.filter((_, i) => commonHeld[i])];
-      return cardCandidate(card, keys, window);
-    }),
+    contenders.map(async ({ card }) =>
+      cardCandidate(card, rareHeld.get(card.id) ?? [], await incidentWindow(db, card.id)),
+    ),
   );
   return rankIncidents({ ...facts, candidates, limit });
 }

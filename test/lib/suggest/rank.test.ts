@@ -130,8 +130,9 @@ describe('ranking suggested incidents', () => {
       incidentCount: 10_000,
     });
     expect(out.map((s) => s.score)).toEqual([1 / 3, 1 / 3]);
-    // The common one only breaks the tie.
+    // The common one breaks no tie either (the order is by id) and is not named.
     expect(ids(out)).toEqual(['A', 'B']);
+    expect(out.map((s) => s.shared.map((e) => e.key))).toEqual([['user:u1'], ['user:u1']]);
   });
 
   it('says why in one sentence and pre-selects the fitting Graph reasons', () => {

@@ -4,7 +4,7 @@ import { loadSample, MISCORRELATED_HINTS } from '@/lib/data/sample';
 import { DEFAULT_PROFILE } from '@/lib/model';
 import { entityKeysOf } from '@/lib/model/entities';
 import { MoverDB } from '@/lib/store/db';
-import { RARE_MAX_INCIDENTS, rankIncidents } from '@/lib/suggest/rank';
+import { rankIncidents } from '@/lib/suggest/rank';
 import { incidentWindow, selectionFacts, suggestIncidents, toCandidate } from '@/lib/suggest/read';
 
 const NOW = '2026-11-20T12:00:00.000Z';
@@ -79,7 +79,7 @@ describe('suggestIncidents', () => {
     expect(await suggestIncidents(db, [hint.alertId], { profile: noAccess })).toEqual([]);
   });
 
-  it('breaks a tie by the common entities a candidate holds, found without reading the incidents whole', async () => {
+  it('common entities weigh nothing, break no tie and are not named', async () => {
     const [a] = await db.alerts.limit(1).toArray();
     const [base] = await db.incidents.limit(1).toArray();
     const ip = (ipAddress: string) => ({ '@odata.type': '#microsoft.graph.security.ipEvidence', ipAddress });
@@ -92,25 +92,18 @@ describe('suggestIncidents', () => {
       status: 'active' as const,
       entities,
     });
-    // A proxy held by 60 incidents (too common to weigh anything); two incidents share the rare address.
+    // A proxy held by 60 incidents; two incidents share the rare address, one of them the proxy as well.
     await db.incidents.bulkPut([
       ...Array.from({ length: 60 }, (_, i) => incident(`c${String(i).padStart(2, '0')}`, [common!])),
       incident('a1', [rare!]),
       incident('c30b', [common!, rare!]),
     ]);
     const out = await suggestIncidents(db, ['sel']);
-    expect(out.map((s) => s.incidentId).slice(0, 2)).toEqual(['c30b', 'a1']);
-    expect(out[0]!.shared.map((e) => [e.key, e.rare])).toEqual([
-      [rare, true],
-      [common, false],
-    ]);
-    expect(out[0]!.why).toBe(out[1]!.why);
-    // The reader counts a key's incidents up to RARE_MAX_INCIDENTS + 1 (enough to know it is common).
-    const capped = (await rankEverything(['sel'])).map((x) => ({
-      ...x,
-      shared: x.shared.map((e) => ({ ...e, incidents: Math.min(e.incidents, RARE_MAX_INCIDENTS + 1) })),
-    }));
-    expect(out).toEqual(capped);
+    // A tie on the rare address, broken by id alone: the proxy counts for nothing.
+    expect(out.map((s) => s.incidentId)).toEqual(['a1', 'c30b']);
+    expect(out.map((s) => s.shared.map((e) => e.key))).toEqual([[rare], [rare]]);
+    expect(out[0]!.why).toBe('shares IP address 203.0.113.9');
+    expect(out).toEqual(await rankEverything(['sel']));
   });
 
   it('an alert without evidence, an unknown alert and an alert with 10,000 evidence entities: no crash, no stall', async () => {
