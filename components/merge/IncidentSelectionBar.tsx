@@ -1,26 +1,38 @@
 /**
  * The toolbar over the incidents queue's selected incidents: how many, and `Merge incidents` while 2–5 are
  * selected (Defender merges at most five at a time). The dialog opens with them; after the merge the selection
- * is cleared and the status (with Undo) is shown.
+ * is cleared and the status (with Undo) is shown. The dialog's code is loaded the first time it opens.
  */
 import { useRef, useState } from 'preact/hooks';
-import { MAX_MERGE, type MergeResult } from '@/lib/merge';
+import type { MergeResult } from '@/lib/merge';
+import { MAX_MERGE } from '@/lib/merge/rules';
 import { plural } from '../labels/graph-words';
 import type { Selection } from '../queues/use-selection';
-import { MergeDialog } from './MergeDialog';
-import { MergeStatus } from './MergeStatus';
+import type * as MergeUi from './merge-ui';
+
+/** The merge dialog's code, loaded the first time a selection bar opens it (one promise for the page). */
+let mergeUi: Promise<typeof MergeUi> | undefined;
+const loadMergeUi = () => {
+  mergeUi ??= import('./merge-ui').catch((e: unknown) => {
+    mergeUi = undefined;
+    throw e;
+  });
+  return mergeUi;
+};
 
 export function IncidentSelectionBar({ selection }: { selection: Selection }) {
   const [merging, setMerging] = useState<string[] | undefined>();
   const [result, setResult] = useState<MergeResult | undefined>();
+  const [ui, setUi] = useState<typeof MergeUi | undefined>();
+  const [loadError, setLoadError] = useState(false);
   const statusRef = useRef<HTMLDivElement>(null);
   const n = selection.size;
-  if (!n && !result) return null;
+  if (!n && !result && !loadError) return null;
   return (
     <div class="selection-bar">
-      {result && (
+      {result && ui && (
         <div ref={statusRef}>
-          <MergeStatus result={result} onDismiss={() => setResult(undefined)} />
+          <ui.MergeStatus result={result} onDismiss={() => setResult(undefined)} />
         </div>
       )}
       {n > 0 && (
@@ -35,7 +47,14 @@ export function IncidentSelectionBar({ selection }: { selection: Selection }) {
               type="button"
               class="primary"
               aria-haspopup="dialog"
-              onClick={() => setMerging([...selection.ids])}
+              onClick={() => {
+                setMerging([...selection.ids]);
+                setLoadError(false);
+                loadMergeUi().then(setUi, () => {
+                  setMerging(undefined);
+                  setLoadError(true);
+                });
+              }}
             >
               Merge incidents
             </button>
@@ -45,8 +64,13 @@ export function IncidentSelectionBar({ selection }: { selection: Selection }) {
           </button>
         </div>
       )}
-      {merging && (
-        <MergeDialog
+      {loadError && (
+        <p role="alert" class="error">
+          The merge window could not be loaded. Reload the extension and try again.
+        </p>
+      )}
+      {merging && ui && (
+        <ui.MergeDialog
           incidentIds={merging}
           onClose={() => setMerging(undefined)}
           onMerged={(r) => {

@@ -76,8 +76,31 @@ export function useQueue<T>(plan: QueuePlan<T>): QueueView<T> {
   if (cacheRef.current.planKey !== plan.key) cacheRef.current = new ScanCache(plan.key);
   const planRef = useRef(plan);
   planRef.current = plan;
-  // As the view commits (like useLiveQuery): the count starts with the first window, not a frame after it.
+  const count = counted?.key === plan.key ? counted.count : undefined;
+  const [block, setBlock] = useState({ key: plan.key, start: 0, size: PAGE });
+  const start = block.key === plan.key ? block.start : 0;
+  const size = block.key === plan.key ? block.size : PAGE;
+
+  const win = useLiveQuery<Window<T>>(
+    async () => ({
+      key: plan.key,
+      start,
+      rows: await readWindow(db, plan, start, size, { cache: cacheRef.current, total: count?.total }),
+    }),
+    // A window past the first starts from what the count learnt (its total, checkpoints, segments): read it
+    // again once the count is there, and after every recount (the data changed). The first window needs
+    // nothing from the plan's first count (which starts once it is in), so that count does not read it again.
+    [db, plan.key, start, size, start === 0 ? (counted?.key === plan.key ? counted.n : 0) : counted],
+  );
+  // The count starts once the plan's first window is in: on the store's one connection its reads would go
+  // before the window's, and the first rows matter more (the status line says "Counting…" meanwhile).
+  const firstIn = win.status === 'error' || (win.status === 'ready' && win.data.key === plan.key);
+  const [gate, setGate] = useState<string | undefined>();
+  if (firstIn && gate !== plan.key) setGate(plan.key);
+  const open = gate === plan.key;
+  // As the view commits (like useLiveQuery): the count starts with the rows, not a frame after them.
   useLayoutEffect(() => {
+    if (!open) return;
     const ctrl = new AbortController();
     const cache = new ScanCache(plan.key);
     // First count of this plan: windows may use its checkpoints as they appear. A recount after a change
@@ -107,25 +130,8 @@ export function useQueue<T>(plan: QueuePlan<T>): QueueView<T> {
         setCountError(e);
       });
     return () => ctrl.abort();
-  }, [db, plan.key, version]);
+  }, [db, plan.key, version, open]);
 
-  const count = counted?.key === plan.key ? counted.count : undefined;
-  const [block, setBlock] = useState({ key: plan.key, start: 0, size: PAGE });
-  const start = block.key === plan.key ? block.start : 0;
-  const size = block.key === plan.key ? block.size : PAGE;
-
-  const win = useLiveQuery<Window<T>>(
-    async () => ({
-      key: plan.key,
-      start,
-      rows: await readWindow(db, plan, start, size, { cache: cacheRef.current, total: count?.total }),
-    }),
-    // A window past the first starts from what the count learnt (its total, checkpoints, segments): read it
-    // again once the count is there, and after every recount (the data changed). The first window needs
-    // nothing from the plan's first count, and reading it again then would throw away a read that is almost
-    // done (the count often arrives a moment before it), delaying the first rows.
-    [db, plan.key, start, size, start === 0 ? (counted?.key === plan.key ? counted.n : 0) : counted],
-  );
   const last = useRef<Window<T> | undefined>(undefined);
   if (win.status === 'ready') last.current = win.data;
   const shown = last.current?.key === plan.key ? last.current : undefined;
