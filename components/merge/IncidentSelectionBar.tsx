@@ -48,12 +48,16 @@ export function IncidentSelectionBar({ selection }: { selection: Selection }) {
               class="primary"
               aria-haspopup="dialog"
               onClick={() => {
-                setMerging([...selection.ids]);
+                // The dialog opens with the incidents selected now, once its code is there.
+                const ids = [...selection.ids];
                 setLoadError(false);
-                loadMergeUi().then(setUi, () => {
-                  setMerging(undefined);
-                  setLoadError(true);
-                });
+                loadMergeUi().then(
+                  (loaded) => {
+                    setUi(loaded);
+                    setMerging(ids);
+                  },
+                  () => setLoadError(true),
+                );
               }}
             >
               Merge incidents

@@ -71,7 +71,7 @@ export function useQueue<T>(plan: QueuePlan<T>): QueueView<T> {
   // `n`: how many counts of this plan came before this one (0 for its first).
   const [counted, setCounted] = useState<{ key: string; count: QueueCount; n: number } | undefined>();
   const [progress, setProgress] = useState<{ key: string; matched: number; examined: number } | undefined>();
-  const [countError, setCountError] = useState<unknown>(undefined);
+  const [countError, setCountError] = useState<{ key: string; error: unknown } | undefined>(undefined);
   const cacheRef = useRef(new ScanCache(plan.key));
   if (cacheRef.current.planKey !== plan.key) cacheRef.current = new ScanCache(plan.key);
   const planRef = useRef(plan);
@@ -127,7 +127,7 @@ export function useQueue<T>(plan: QueuePlan<T>): QueueView<T> {
       .catch((e) => {
         if (ctrl.signal.aborted) return;
         console.error('[incident-mover] count failed', e);
-        setCountError(e);
+        setCountError({ key: plan.key, error: e });
       });
     return () => ctrl.abort();
   }, [db, plan.key, version, open]);
@@ -156,7 +156,7 @@ export function useQueue<T>(plan: QueuePlan<T>): QueueView<T> {
     count,
     progress: count ? undefined : live ? { matched: live.matched, examined: live.examined } : undefined,
     loading: !shown,
-    error: win.status === 'error' ? win.error : countError,
+    error: win.status === 'error' ? win.error : countError?.key === plan.key ? countError.error : undefined,
     rowAt: (index) => (shown && index >= shown.start ? shown.rows[index - shown.start] : undefined),
     setRange,
     readIds: (from, to) => readIds(db, plan, from, to, { cache: cacheRef.current, total: count?.total }),

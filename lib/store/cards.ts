@@ -33,7 +33,7 @@ const text = (v: unknown): string => (typeof v === 'string' ? v : '');
 /** The card of a stored incident record (raw: records written by older versions may lack fields). */
 export function cardOf(incident: Record<string, unknown>): IncidentCard {
   const card: IncidentCard = {
-    id: text(incident.id),
+    id: String(incident.id),
     displayName: text(incident.displayName),
     severity: text(incident.severity) as IncidentCard['severity'],
     status: text(incident.status) as IncidentCard['status'],

@@ -9,7 +9,7 @@
  * shares at least one entity that is rare in this store as well (held by at most a quarter of its incidents):
  * common entities alone suggest nothing, and they break no tie either (they say nothing about where an alert
  * belongs, and finding which incident holds one would cost a lookup per candidate). Time proximity, then shared
- * MITRE tactics, then the number of entities shared only break ties. The selection's own incidents, resolved and redirected incidents (the
+ * MITRE tactics, then the number of rare entities shared only break ties. The selection's own incidents, resolved and redirected incidents (the
  * reader follows a redirect to the incident that survived the merge) and incidents the analyst can't read
  * are never suggested.
  */

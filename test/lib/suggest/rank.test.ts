@@ -125,12 +125,12 @@ describe('ranking suggested incidents', () => {
     const s = selection(['ip:proxy', 'user:u1']);
     const out = rankIncidents({
       selection: s,
-      candidates: [incident('A', ['ip:proxy', 'user:u1']), incident('B', ['user:u1'])],
+      candidates: [incident('A', ['user:u1']), incident('B', ['ip:proxy', 'user:u1'])],
       incidentsHolding: (k) => (k === 'ip:proxy' ? RARE_MAX_INCIDENTS + 1 : 3),
       incidentCount: 10_000,
     });
     expect(out.map((s) => s.score)).toEqual([1 / 3, 1 / 3]);
-    // The common one breaks no tie either (the order is by id) and is not named.
+    // The common one breaks no tie either (B holds it, yet the order is by id) and is not named.
     expect(ids(out)).toEqual(['A', 'B']);
     expect(out.map((s) => s.shared.map((e) => e.key))).toEqual([['user:u1'], ['user:u1']]);
   });
