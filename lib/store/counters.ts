@@ -144,6 +144,13 @@ function seenIn(trans: DBCoreTransaction, table: string): Map<string, CounterKey
   return keys;
 }
 
+/**
+ * How many records per table a transaction remembers: enough for any move or merge, while an import of a
+ * million alerts in one transaction does not keep a million entries (what is not remembered is read again).
+ * A record already remembered is always updated, so what is remembered is never stale.
+ */
+export const COUNTER_MEMORY = { perTable: 20_000 };
+
 function remember(
   trans: DBCoreTransaction,
   name: CountedTable,
@@ -152,7 +159,8 @@ function remember(
 ) {
   const known = seenIn(trans, name);
   keys.forEach((key, i) => {
-    if (typeof key === 'string') known.set(key, keysOfRow(name, rows[i]));
+    if (typeof key !== 'string') return;
+    if (known.has(key) || known.size < COUNTER_MEMORY.perTable) known.set(key, keysOfRow(name, rows[i]));
   });
 }
 

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import Dexie from 'dexie';
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { parseImport, writeImport } from '@/lib/data/import';
 import { replaceIncidentId } from '@/lib/graph/provisional-ids';
 import { prepareIncidents } from '@/lib/graph/pull';
@@ -15,7 +15,7 @@ import { mergeIncidents, undoMerge } from '@/lib/merge';
 import { DEFAULT_PROFILE } from '@/lib/model';
 import { type MoveContext, moveAlerts, undoMove } from '@/lib/move';
 import { cardOf } from '@/lib/store/cards';
-import { COUNTERS_TABLE, type CounterRow, expectedCounters } from '@/lib/store/counters';
+import { COUNTER_MEMORY, COUNTERS_TABLE, type CounterRow, expectedCounters } from '@/lib/store/counters';
 import { MoverDB } from '@/lib/store/db';
 import { clearStore } from '@/lib/store/lifecycle';
 
@@ -297,43 +297,51 @@ describe('counters', () => {
     );
   });
 
-  it('stay right when a transaction changes a record it read before putting it back, reads it again, deletes it or writes it twice', async () => {
-    const db = new MoverDB(`counters-${crypto.randomUUID()}`);
-    dbs.push(db);
-    const body = graphBody(
-      [
-        { n: 1, incident: 0, status: 'new', severity: 'high', day: '2026-11-30', hour: 3 },
-        { n: 2, incident: 0, status: 'inProgress', severity: 'low', day: '2026-11-29', hour: 4 },
-        { n: 3, incident: 0, status: 'new', severity: 'low', day: '2026-11-01', hour: 5 },
-      ],
-      'active',
-    );
-    const parsed = parseImport(JSON.stringify(body));
-    if (!parsed.ok) throw new Error('bad fixture');
-    await writeImport(db, parsed.data, { now: '2026-12-01T00:00:00Z' });
-    await db.transaction('rw', db.alerts, async () => {
-      // Read, changed in place (the remembered keys must be those of the stored record), put back.
-      const [one, two] = await db.alerts.bulkGet(['da1', 'da2']);
-      one!.status = 'resolved';
-      one!.lastActivityDateTime = '2026-11-02T10:00:00Z';
-      await db.alerts.bulkPut([one!]);
-      // Written twice in one transaction: the second write replaces the first one's counts.
-      two!.severity = 'high';
-      await db.alerts.put(two!);
-      two!.severity = 'medium';
-      await db.alerts.put(two!);
-      // Read again after the write, then deleted.
-      const again = await db.alerts.get('da1');
-      expect(again?.status).toBe('resolved');
-      await db.alerts.delete('da1');
-      // Deleted, then put back under the same id.
-      await db.alerts.put({ ...again!, status: 'new' });
-      await db.alerts.where('id').equals('da3').delete();
-    });
-    await expectCountersAgree(db, 'after the transaction');
-    expect((await db.alerts.get('da1'))?.status).toBe('new');
-    expect(await db.alerts.get('da3')).toBeUndefined();
-  });
+  it.each([COUNTER_MEMORY.perTable, 1])(
+    'stay right when a transaction changes a record it read before putting it back, reads it again, deletes it or writes it twice (at most %i records remembered per table)',
+    async (limit) => {
+      const before = COUNTER_MEMORY.perTable;
+      COUNTER_MEMORY.perTable = limit;
+      onTestFinished(() => {
+        COUNTER_MEMORY.perTable = before;
+      });
+      const db = new MoverDB(`counters-${crypto.randomUUID()}`);
+      dbs.push(db);
+      const body = graphBody(
+        [
+          { n: 1, incident: 0, status: 'new', severity: 'high', day: '2026-11-30', hour: 3 },
+          { n: 2, incident: 0, status: 'inProgress', severity: 'low', day: '2026-11-29', hour: 4 },
+          { n: 3, incident: 0, status: 'new', severity: 'low', day: '2026-11-01', hour: 5 },
+        ],
+        'active',
+      );
+      const parsed = parseImport(JSON.stringify(body));
+      if (!parsed.ok) throw new Error('bad fixture');
+      await writeImport(db, parsed.data, { now: '2026-12-01T00:00:00Z' });
+      await db.transaction('rw', db.alerts, async () => {
+        // Read, changed in place (the remembered keys must be those of the stored record), put back.
+        const [one, two] = await db.alerts.bulkGet(['da1', 'da2']);
+        one!.status = 'resolved';
+        one!.lastActivityDateTime = '2026-11-02T10:00:00Z';
+        await db.alerts.bulkPut([one!]);
+        // Written twice in one transaction: the second write replaces the first one's counts.
+        two!.severity = 'high';
+        await db.alerts.put(two!);
+        two!.severity = 'medium';
+        await db.alerts.put(two!);
+        // Read again after the write, then deleted.
+        const again = await db.alerts.get('da1');
+        expect(again?.status).toBe('resolved');
+        await db.alerts.delete('da1');
+        // Deleted, then put back under the same id.
+        await db.alerts.put({ ...again!, status: 'new' });
+        await db.alerts.where('id').equals('da3').delete();
+      });
+      await expectCountersAgree(db, 'after the transaction');
+      expect((await db.alerts.get('da1'))?.status).toBe('new');
+      expect(await db.alerts.get('da3')).toBeUndefined();
+    },
+  );
 
   it('are counted from scratch when a store made before them (schema version 2) opens', async () => {
     const fixture = JSON.parse(
