@@ -6,19 +6,13 @@
 import { useRef, useState } from 'preact/hooks';
 import type { MergeResult } from '@/lib/merge';
 import { MAX_MERGE } from '@/lib/merge/rules';
+import { lazyChunk } from '../hooks/lazy-chunk';
 import { plural } from '../labels/graph-words';
 import type { Selection } from '../queues/use-selection';
 import type * as MergeUi from './merge-ui';
 
 /** The merge dialog's code, loaded the first time a selection bar opens it (one promise for the page). */
-let mergeUi: Promise<typeof MergeUi> | undefined;
-const loadMergeUi = () => {
-  mergeUi ??= import('./merge-ui').catch((e: unknown) => {
-    mergeUi = undefined;
-    throw e;
-  });
-  return mergeUi;
-};
+const loadMergeUi = lazyChunk(() => import('./merge-ui'));
 
 export function IncidentSelectionBar({ selection }: { selection: Selection }) {
   const [merging, setMerging] = useState<string[] | undefined>();

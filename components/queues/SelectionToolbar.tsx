@@ -6,19 +6,13 @@
  */
 import { useRef, useState } from 'preact/hooks';
 import type { MoveResult } from '@/lib/messaging/protocol';
+import { lazyChunk } from '../hooks/lazy-chunk';
 import { plural } from '../labels/graph-words';
 import type * as MoveUi from '../move/move-ui';
 import type { Selection } from './use-selection';
 
 /** The flyout's code, loaded the first time a toolbar opens it (one promise for every toolbar). */
-let moveUi: Promise<typeof MoveUi> | undefined;
-const loadMoveUi = () => {
-  moveUi ??= import('../move/move-ui').catch((e: unknown) => {
-    moveUi = undefined;
-    throw e;
-  });
-  return moveUi;
-};
+const loadMoveUi = lazyChunk(() => import('../move/move-ui'));
 
 export function SelectionToolbar({ selection, note }: { selection: Selection; note?: string }) {
   const [moving, setMoving] = useState<string[] | undefined>();

@@ -8,18 +8,12 @@ import { useStoredItem } from '@/components/hooks/use-stored-item';
 import { AlertsQueue } from '@/components/queues/AlertsQueue';
 import { IncidentsQueue } from '@/components/queues/IncidentsQueue';
 import '@/components/styles/workspace.css';
+import { lazyChunk } from '@/components/hooks/lazy-chunk';
 import { witnessItem } from '@/lib/settings/store-record';
 import type * as OtherViews from './other-views';
 
 /** The views other than the queues, loaded the first time one is shown (one promise for the page). */
-let otherViews: Promise<typeof OtherViews> | undefined;
-const loadOtherViews = () => {
-  otherViews ??= import('./other-views').catch((e: unknown) => {
-    otherViews = undefined;
-    throw e;
-  });
-  return otherViews;
-};
+const loadOtherViews = lazyChunk(() => import('./other-views'));
 
 function useOtherViews(needed: boolean): { views?: typeof OtherViews; failed: boolean } {
   const [state, setState] = useState<{ views?: typeof OtherViews; failed: boolean }>({ failed: false });
