@@ -7,15 +7,9 @@
  * a few hundred kilobytes. Suggestions (lib/suggest/read.ts) weigh dozens of candidates per keystroke-sized
  * moment and read their cards instead, so a large incident costs what a small one does.
  */
-import type {
-  DBCore,
-  DBCoreMutateRequest,
-  DBCoreTable,
-  DBCoreTransaction,
-  Middleware,
-  Transaction,
-} from 'dexie';
+import type { DBCore, DBCoreMutateRequest, DBCoreTable, DBCoreTransaction, Transaction } from 'dexie';
 import type { Incident } from '../model';
+import { derivedTableMiddleware } from './derived-table';
 
 export const CARDS_TABLE = 'cards';
 
@@ -97,28 +91,12 @@ function cardKeepingTable(core: DBCore, table: DBCoreTable): DBCoreTable {
  * makes the same write to them before the transaction can commit. Writes made where the schema has no cards
  * yet (upgrade steps before the one that adds them) are left alone: that step writes them all.
  */
-export const cardsMiddleware: Middleware<DBCore> = {
-  stack: 'dbcore',
+export const cardsMiddleware = derivedTableMiddleware({
   name: 'incident-mover-cards',
-  create: (down) => {
-    const present = down.schema.tables.some((t) => t.name === CARDS_TABLE);
-    return {
-      ...down,
-      transaction: (stores, mode, options) =>
-        down.transaction(
-          present && mode === 'readwrite' && stores.includes('incidents') && !stores.includes(CARDS_TABLE)
-            ? [...stores, CARDS_TABLE]
-            : stores,
-          mode,
-          options,
-        ),
-      table: (name) => {
-        const table = down.table(name);
-        return name === 'incidents' ? cardKeepingTable(down, table) : table;
-      },
-    };
-  },
-};
+  table: CARDS_TABLE,
+  follows: (name) => name === 'incidents',
+  wrap: (down, table) => cardKeepingTable(down, table),
+});
 
 /** For an upgrade: writes every incident's card again from scratch (one pass over the incidents). */
 export async function rewriteAllCards(tx: Transaction): Promise<void> {

@@ -16,9 +16,9 @@ import type {
   DBCoreMutateResponse,
   DBCoreTable,
   DBCoreTransaction,
-  Middleware,
   Transaction,
 } from 'dexie';
+import { derivedTableMiddleware } from './derived-table';
 
 export const COUNTERS_TABLE = 'counters';
 /** The times each counted table is bucketed by: the fields its queue can sort and filter by. */
@@ -254,28 +254,12 @@ function countingTable(core: DBCore, table: DBCoreTable, name: CountedTable): DB
  * alerts or incidents adds its changes to them before the transaction can commit. Writes made where the schema
  * has no counters yet (the upgrade steps before the one that adds them) are left alone: that step counts all.
  */
-export const countersMiddleware: Middleware<DBCore> = {
-  stack: 'dbcore',
+export const countersMiddleware = derivedTableMiddleware({
   name: 'incident-mover-counters',
-  create: (down) => {
-    const present = down.schema.tables.some((t) => t.name === COUNTERS_TABLE);
-    return {
-      ...down,
-      transaction: (stores, mode, options) =>
-        down.transaction(
-          present && mode === 'readwrite' && stores.some(isCounted) && !stores.includes(COUNTERS_TABLE)
-            ? [...stores, COUNTERS_TABLE]
-            : stores,
-          mode,
-          options,
-        ),
-      table: (name) => {
-        const table = down.table(name);
-        return isCounted(name) ? countingTable(down, table, name) : table;
-      },
-    };
-  },
-};
+  table: COUNTERS_TABLE,
+  follows: isCounted,
+  wrap: (down, table, name) => countingTable(down, table, name as CountedTable),
+});
 
 /** For an upgrade: counts every alert and incident again from scratch (one pass over each table). */
 export async function recountAll(tx: Transaction): Promise<void> {
