@@ -64,7 +64,7 @@ export function plan(env = process.env) {
     typeahead: { runs: quick ? 2 : 5, naiveKeystrokes: 3 },
     /** Five incidents of 1,000 alerts merged (at the largest store), next to the same writes in raw IndexedDB. */
     merge: { runs: quick ? 1 : 3, warmup: quick ? 0 : 1, incidents: 5, alertsPer: 1000 },
-    suggest: { runs: quick ? 5 : 20, baselineRuns: quick ? 2 : 5, splitSize: 200 },
+    suggest: { runs: quick ? 5 : 40, baselineRuns: quick ? 2 : 5, splitSize: 200 },
     viewport: { width: 1280, height: 800 },
     build: env.BENCH_SKIP_BUILD !== '1',
     /** BENCH_ONLY=suggest,queues measures only those parts (the fill always runs): for working on one figure. */

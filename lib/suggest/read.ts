@@ -96,8 +96,11 @@ export function selectionFacts(alerts: readonly Alert[]): SelectionFacts {
  * [incidentId+createdDateTime] index (two one-step key cursors, whatever the incident's size; the alerts
  * themselves are never read: their evidence can be large). Graph writes UTC times, which sort as text.
  */
-export async function incidentWindow(db: MoverDB, id: string): Promise<TimeWindow | undefined> {
-  const native = openTransaction();
+export async function incidentWindow(
+  db: MoverDB,
+  id: string,
+  native = openTransaction(),
+): Promise<TimeWindow | undefined> {
   const range = () =>
     db.alerts.where('[incidentId+createdDateTime]').between([id, Dexie.minKey], [id, Dexie.maxKey]);
   const [first, last] = native
@@ -165,8 +168,11 @@ export const toCandidate = (i: Incident, window?: TimeWindow): CandidateIncident
  * How many incidents hold each key, up to RARE_MAX_INCIDENTS + 1, and which (for the keys that are rare); inside
  * a Dexie transaction, straight on its IndexedDB transaction.
  */
-export async function holdersOf(db: MoverDB, keys: readonly string[]): Promise<Map<string, string[]>> {
-  const native = openTransaction();
+export async function holdersOf(
+  db: MoverDB,
+  keys: readonly string[],
+  native = openTransaction(),
+): Promise<Map<string, string[]>> {
   const lists = native
     ? await Promise.all(keys.map((k) => holdersRaw(native, k)))
     : await Promise.all(
@@ -218,16 +224,24 @@ async function readSuggestions(
 ): Promise<Suggestion[]> {
   const limit = options.limit ?? SUGGESTIONS_SHOWN;
   const { profile } = options;
-  const found = await db.alerts.bulkGet([...new Set(alertIds)]);
+  const trans = openTransaction();
+  if (!trans) throw new Error('Suggestions are read inside a transaction.');
+  // The count does not depend on the selection: it is read while the alerts are.
+  const counting = incidentCountForRarity(db);
+  const alertStore = trans.objectStore('alerts');
+  const found = await Promise.all(
+    [...new Set(alertIds)].map((id) => done<Alert | undefined>(alertStore.get(id))),
+  );
   const alerts = found.filter((a): a is Alert => !!a && (!profile || canRead(profile, a.scope)));
   if (!alerts.length) return [];
   const selection = selectionFacts(alerts);
   if (!selection.entities.length) return [];
   const [incidentCount, holders] = await Promise.all([
-    incidentCountForRarity(db),
+    counting,
     holdersOf(
       db,
       selection.entities.map((e) => e.key),
+      trans,
     ),
   ]);
   const df = (key: string) => holders.get(key)?.length ?? 0;
@@ -246,8 +260,6 @@ async function readSuggestions(
   const order = [...preScore].sort((a, b) => b[1] - a[1]);
 
   // Read candidates' cards best first until the list is full and the next one can only rank lower.
-  const trans = openTransaction();
-  if (!trans) throw new Error('Suggestions are read inside a transaction.');
   const eligible = new Map<string, IncidentCard>();
   const rankable = (c: IncidentCard) =>
     !selection.incidentIds.has(c.id) &&
@@ -292,7 +304,7 @@ async function readSuggestions(
   // Time only breaks ties and goes in the sentence: read for the ones that can make the list.
   const candidates = await Promise.all(
     contenders.map(async ({ card }) =>
-      cardCandidate(card, rareHeld.get(card.id) ?? [], await incidentWindow(db, card.id)),
+      cardCandidate(card, rareHeld.get(card.id) ?? [], await incidentWindow(db, card.id, trans)),
     ),
   );
   return rankIncidents({ ...facts, candidates, limit });
