@@ -64,7 +64,8 @@ export function createImportSession(deps: {
         received += msg.text.length;
         if (received > MAX_FILE_CHARS)
           return fail(`The file is larger than ${MAX_FILE_GB} GB. Nothing was imported.`);
-        if (received === msg.text.length) await dropStaleStages(deps.db, deps.now());
+        if (received === msg.text.length)
+          await deps.db.writeOnceMoreIfFull(() => dropStaleStages(deps.db, deps.now()));
         await job.write(msg.text);
         deps.post({ type: 'progress', phase: 'receiving', done: received, total: 0 });
         return;

@@ -4,6 +4,7 @@
  */
 import Dexie, { type DexieOptions, type EntityTable } from 'dexie';
 import type { ActivityEntry, Alert, Incident } from '../model';
+import { isStorageFull } from '../model/errors';
 import type { MoveResult } from '../model/move-result';
 import type { IncidentCard } from './cards';
 import { applyMigrations } from './migrations';
@@ -142,6 +143,25 @@ export class MoverDB extends Dexie {
   async reopenIfOpenFailed(): Promise<void> {
     if (this.closedForGood || this.isOpen() || !this.hasFailed()) return;
     await this.open().catch(() => undefined);
+  }
+
+  /**
+   * Runs a write, and once more if it was refused for want of room. On a full disk Chromium's store can refuse
+   * the next write as well, even once there is room, and it closes the store after that write; the second try
+   * meets a store opened again. Only for writes that write nothing when refused (one transaction each). A plain
+   * refusal (the quota, a disk still full) fails the second try too, a second later.
+   */
+  async writeOnceMoreIfFull<T>(write: () => Promise<T>, waitMs = 1000): Promise<T> {
+    try {
+      return await write();
+    } catch (e) {
+      if (!isStorageFull(e)) throw e;
+      // Chromium's close comes after the failed write's error.
+      for (let waited = 0; this.isOpen() && waited < waitMs; waited += 50)
+        await new Promise((r) => setTimeout(r, 50));
+      if (!this.closedForGood && !this.isOpen()) await this.open().catch(() => undefined);
+      return write();
+    }
   }
 }
 

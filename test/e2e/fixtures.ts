@@ -39,6 +39,7 @@ export async function launchOnProfile(profile: string, extensionPath = EXTENSION
       ...CHROMIUM_ARGS,
       `--disable-extensions-except=${extensionPath}`,
       `--load-extension=${extensionPath}`,
+      ...(process.env.E2E_CHROME_LOG ? ['--enable-logging=stderr', '--v=0'] : []),
     ],
   });
   const sw = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));

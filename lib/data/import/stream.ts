@@ -238,12 +238,15 @@ export function createStreamImport(db: MoverDB, opts: StreamImportOptions) {
     };
   };
 
+  /** One batch into the stage (tried once more if refused for want of room: nothing of it was written then). */
+  const stage = (row: StagedBatch) => db.writeOnceMoreIfFull(() => staging.add(row));
+
   /** Stages the full batches while the file is still valid (a bad file stages nothing more). */
   const stageReady = async () => {
     while (ready.length) {
       const b = ready.shift()!;
       if (fatal || problems.count || cancelled) continue;
-      await staging.add({ session: opts.session, startedAt, ...b });
+      await stage({ session: opts.session, startedAt, ...b });
       staged++;
     }
   };

@@ -46,3 +46,46 @@ describe('a store whose open failed', () => {
     expect(db.isOpen()).toBe(false);
   });
 });
+
+describe('a write refused for want of room', () => {
+  const full = () => Object.assign(new Error('injected'), { name: 'QuotaExceededError' });
+
+  it('is tried once more on the store the browser closed and this opened again', async () => {
+    const db = new MoverDB(`once-more-${crypto.randomUUID()}`, { indexedDB: new IDBFactory(), IDBKeyRange });
+    let tries = 0;
+    const result = await db.writeOnceMoreIfFull(async () => {
+      tries++;
+      if (tries === 1) {
+        // As Chromium does after a failed write of its database files: the connection is closed under the page.
+        db.close({ disableAutoOpen: false });
+        throw full();
+      }
+      expect(db.isOpen()).toBe(true);
+      await db.meta.put({ key: 'x', value: 1 });
+      return 'written';
+    }, 200);
+    expect(result).toBe('written');
+    expect(tries).toBe(2);
+    expect((await db.meta.get('x'))?.value).toBe(1);
+  });
+
+  it('fails with the second refusal, and other failures are never tried again', async () => {
+    const db = new MoverDB(`once-more-${crypto.randomUUID()}`, { indexedDB: new IDBFactory(), IDBKeyRange });
+    let tries = 0;
+    await expect(
+      db.writeOnceMoreIfFull(async () => {
+        tries++;
+        throw full();
+      }, 50),
+    ).rejects.toThrow('injected');
+    expect(tries).toBe(2);
+    tries = 0;
+    await expect(
+      db.writeOnceMoreIfFull(async () => {
+        tries++;
+        throw new TypeError('a bug');
+      }, 50),
+    ).rejects.toThrow('a bug');
+    expect(tries).toBe(1);
+  });
+});

@@ -164,4 +164,37 @@ describe('streaming import', () => {
     expect(written).toBeGreaterThanOrEqual(500);
     expect(await everything(db)).toEqual(stored);
   });
+
+  it('stages a batch once more when its write was refused for want of room, once per import', async () => {
+    const text = JSON.stringify(body(tenant(60)));
+    const clean = fresh();
+    await streamed(clean, text, 4096, 0, 20);
+    const want = await everything(clean);
+
+    // The first staged batch refused as a full disk refuses it: written again on the settled store.
+    const db = fresh();
+    let refusals = 1;
+    let tries = 0;
+    db.table(STAGING_TABLE).hook('creating', () => {
+      tries++;
+      if (refusals-- > 0) throw Object.assign(new Error('injected'), { name: 'QuotaExceededError' });
+    });
+    const { result, job } = await streamed(db, text, 4096, 0, 20);
+    expect(result.ok).toBe(true);
+    expect(tries).toBe(job.staged + 1);
+    const got = await everything(db);
+    // The same store, each batch once (the activity entries carry the time of the import).
+    expect(got.alerts).toEqual(want.alerts);
+    expect(got.incidents).toEqual(want.incidents);
+    expect(got.staging).toEqual([]);
+
+    // Refused again: the import fails and writes nothing.
+    const full = fresh();
+    const before = await everything(full);
+    full.table(STAGING_TABLE).hook('creating', () => {
+      throw Object.assign(new Error('injected'), { name: 'QuotaExceededError' });
+    });
+    await expect(streamed(full, text, 4096, 0, 20)).rejects.toThrow(/injected/);
+    expect(await everything(full)).toEqual(before);
+  });
 });
