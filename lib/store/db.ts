@@ -156,6 +156,7 @@ export class MoverDB extends Dexie {
       return await write();
     } catch (e) {
       if (!isStorageFull(e)) throw e;
+      console.warn('[incident-mover] a write refused for want of room is tried once more', e);
       // Chromium's close comes after the failed write's error.
       for (let waited = 0; this.isOpen() && waited < waitMs; waited += 50)
         await new Promise((r) => setTimeout(r, 50));
