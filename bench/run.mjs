@@ -31,6 +31,9 @@ export function plan(env = process.env) {
   // BENCH_SIZES=10000,100000,200000,1000000 adds the million-alert tier (not in the default run: the fill
   // alone takes most of an hour here).
   const largest = sizes.at(-1);
+  const streamAlerts = env.BENCH_STREAM_ALERTS === undefined ? undefined : Number(env.BENCH_STREAM_ALERTS);
+  if (streamAlerts !== undefined && !(Number.isInteger(streamAlerts) && streamAlerts > 0))
+    throw new Error(`BENCH_STREAM_ALERTS must be a whole number of alerts, not "${env.BENCH_STREAM_ALERTS}"`);
   return {
     quick,
     sizes,
@@ -58,8 +61,13 @@ export function plan(env = process.env) {
             ],
     viaBackground: quick ? { counts: [1, 100], runs: [1, 1] } : { counts: [1, 100, 1000], runs: [5, 3, 1] },
     import: quick ? { alerts: 2_000, runs: 2 } : { alerts: 5_000, runs: 3 },
-    /** One Graph file imported as a stream: a million alerts in the million-alert tier, else 100,000. */
-    streamImport: { alerts: quick ? 20_000 : largest >= 1_000_000 ? 1_000_000 : 100_000 },
+    /**
+     * One Graph file imported as a stream: a million alerts in the million-alert tier, else 100,000.
+     * BENCH_STREAM_ALERTS=1000000 imports a million-alert file without filling a million-alert store.
+     */
+    streamImport: {
+      alerts: streamAlerts ?? (quick ? 20_000 : largest >= 1_000_000 ? 1_000_000 : 100_000),
+    },
     queueRuns: quick ? 2 : 3,
     typeahead: { runs: quick ? 2 : 5, naiveKeystrokes: 3 },
     /** Five incidents of 1,000 alerts merged (at the largest store), next to the same writes in raw IndexedDB. */
